@@ -1,0 +1,27 @@
+import type { CodegenConfig } from '@graphql-codegen/cli';
+
+const config: CodegenConfig = {
+  schema: 'schema/**/*.graphql',
+  generates: {
+    'src/graphql/generated/types.ts': {
+      plugins: ['typescript', 'typescript-resolvers'],
+      config: {
+        useTypeImports: true,
+        enumsAsTypes: true,
+        mapperTypeSuffix: 'Model',
+        contextType: '../context.js#GraphQLContext',
+        mappers: {
+          Order: '../../domain/order.js#Order',
+          OrderItem: '../../domain/order.js#OrderLine',
+          Money: '../../domain/money.js#Money',
+        },
+        scalars: { DateTime: { input: 'string', output: 'string | Date' } },
+        strictScalars: true,
+        avoidOptionals: { field: true, inputValue: false, object: false, defaultValue: false },
+        maybeValue: 'T | null',
+      },
+    },
+  },
+};
+
+export default config;

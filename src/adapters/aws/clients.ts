@@ -1,0 +1,43 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+export interface AwsClients {
+  /** The low-level client, for table administration. */
+  readonly dynamodb: DynamoDBClient;
+  /** The document client the order store uses. */
+  readonly dynamo: DynamoDBDocumentClient;
+  readonly sqs: SQSClient;
+  readonly sns: SNSClient;
+}
+
+/** Endpoints to use instead of AWS's; unset ones fall back to `AWS_ENDPOINT_URL_*` or AWS. */
+export interface AwsEndpoints {
+  readonly dynamodb?: string;
+  readonly sqs?: string;
+  readonly sns?: string;
+}
+
+/**
+ * Builds the SDK clients once. The SQS client sends to its regional (or configured) endpoint
+ * rather than to the host inside the queue URL, which emulators may fill with unresolvable names.
+ */
+export function createAwsClients(region: string, endpoints: AwsEndpoints = {}): AwsClients {
+  const dynamodb = new DynamoDBClient({
+    region,
+    ...(endpoints.dynamodb && { endpoint: endpoints.dynamodb }),
+  });
+  return {
+    dynamodb,
+    dynamo: DynamoDBDocumentClient.from(dynamodb, {
+      marshallOptions: { removeUndefinedValues: true },
+    }),
+    sqs: new SQSClient({
+      region,
+      useQueueUrlAsEndpoint: false,
+      ...(endpoints.sqs && { endpoint: endpoints.sqs }),
+    }),
+    sns: new SNSClient({ region, ...(endpoints.sns && { endpoint: endpoints.sns }) }),
+  };
+}

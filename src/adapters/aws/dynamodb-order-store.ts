@@ -1,0 +1,248 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { OrderAlreadyExistsError, OrderStatusConflictError } from '../../domain/errors.js';
+import type { Order, OrderLine, OrderStatus } from '../../domain/order.js';
+import type { ListOrdersQuery, OrderStore, StatusChange } from '../../domain/ports.js';
+import { callService } from './sdk-errors.js';
+
+/** Names of the table's indexes; the CDK stack and the local setup create the same. */
+export const ORDER_TABLE_INDEXES = {
+  /** customerId + sortKey: a customer's orders, newest first. */
+  byCustomer: 'byCustomer',
+  /** customerStatus + sortKey: a customer's orders of one status, newest first. */
+  byCustomerStatus: 'byCustomerStatus',
+  /** dispatchPending + createdAt, sparse: orders whose side effects have not all completed. */
+  undispatched: 'undispatched',
+} as const;
+
+const PENDING = 'PENDING';
+
+interface OrderItem {
+  id: string;
+  customerId: string;
+  customerEmail: string;
+  currency: string;
+  items: { sku: string; quantity: number; unitPrice: number; lineTotal: number }[];
+  total: number;
+  status: OrderStatus;
+  createdAt: string;
+  updatedAt: string;
+  processedAt?: string;
+  cancelledAt?: string;
+  requestHash: string;
+  queued: boolean;
+  alerted: boolean;
+  sortKey: string;
+  customerStatus: string;
+  dispatchPending?: string;
+}
+
+const sortKey = (o: Pick<Order, 'createdAt' | 'id'>) => `${o.createdAt}#${o.id}`;
+const customerStatus = (customerId: string, status: OrderStatus) => `${customerId}#${status}`;
+
+function toItem(order: Order): OrderItem {
+  const pending = !(order.dispatch.queued && order.dispatch.alerted);
+  return {
+    id: order.id,
+    customerId: order.customerId,
+    customerEmail: order.customerEmail,
+    currency: order.total.currency,
+    items: order.items.map((l) => ({
+      sku: l.sku,
+      quantity: l.quantity,
+      unitPrice: l.unitPrice.amount,
+      lineTotal: l.lineTotal.amount,
+    })),
+    total: order.total.amount,
+    status: order.status,
+    createdAt: order.createdAt,
+    updatedAt: order.updatedAt,
+    ...(order.processedAt !== undefined && { processedAt: order.processedAt }),
+    ...(order.cancelledAt !== undefined && { cancelledAt: order.cancelledAt }),
+    requestHash: order.requestHash,
+    queued: order.dispatch.queued,
+    alerted: order.dispatch.alerted,
+    sortKey: sortKey(order),
+    customerStatus: customerStatus(order.customerId, order.status),
+    ...(pending && { dispatchPending: PENDING }),
+  };
+}
+
+function toOrder(item: OrderItem): Order {
+  const money = (amount: number) => ({ amount, currency: item.currency });
+  return {
+    id: item.id,
+    customerId: item.customerId,
+    customerEmail: item.customerEmail,
+    items: item.items.map(
+      (l): OrderLine => ({
+        sku: l.sku,
+        quantity: l.quantity,
+        unitPrice: money(l.unitPrice),
+        lineTotal: money(l.lineTotal),
+      }),
+    ),
+    total: money(item.total),
+    status: item.status,
+    createdAt: item.createdAt,
+    updatedAt: item.updatedAt,
+    ...(item.processedAt !== undefined && { processedAt: item.processedAt }),
+    ...(item.cancelledAt !== undefined && { cancelledAt: item.cancelledAt }),
+    requestHash: item.requestHash,
+    dispatch: { queued: item.queued, alerted: item.alerted },
+  };
+}
+
+/** {@link OrderStore} over a DynamoDB table keyed by order id. */
+export class DynamoDbOrderStore implements OrderStore {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async create(order: Order): Promise<void> {
+    try {
+      await callService('The order table', () =>
+        this.client.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: toItem(order),
+            ConditionExpression: 'attribute_not_exists(id)',
+          }),
+        ),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException)
+        throw new OrderAlreadyExistsError(order.id, { cause: error });
+      throw error;
+    }
+  }
+
+  async get(id: string): Promise<Order | undefined> {
+    const { Item } = await callService('The order table', () =>
+      this.client.send(
+        new GetCommand({ TableName: this.tableName, Key: { id }, ConsistentRead: true }),
+      ),
+    );
+    return Item === undefined ? undefined : toOrder(Item as OrderItem);
+  }
+
+  async listByCustomer(query: ListOrdersQuery): Promise<Order[]> {
+    const [index, keyName, keyValue] =
+      query.status === undefined
+        ? [ORDER_TABLE_INDEXES.byCustomer, 'customerId', query.customerId]
+        : [
+            ORDER_TABLE_INDEXES.byCustomerStatus,
+            'customerStatus',
+            customerStatus(query.customerId, query.status),
+          ];
+    const { Items = [] } = await callService('The order table', () =>
+      this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: index,
+          KeyConditionExpression: '#k = :k',
+          ExpressionAttributeNames: { '#k': keyName },
+          ExpressionAttributeValues: { ':k': keyValue },
+          ScanIndexForward: false,
+          Limit: query.limit,
+          ...(query.after && {
+            ExclusiveStartKey: {
+              id: query.after.id,
+              [keyName]: keyValue,
+              sortKey: sortKey(query.after),
+            },
+          }),
+        }),
+      ),
+    );
+    return Items.map((item) => toOrder(item as OrderItem));
+  }
+
+  async markDispatched(id: string, dispatch: Order['dispatch'], at: string): Promise<void> {
+    const sets = ['updatedAt = :at'];
+    if (dispatch.queued) sets.push('queued = :true');
+    if (dispatch.alerted) sets.push('alerted = :true');
+    const done = dispatch.queued && dispatch.alerted;
+    await callService('The order table', () =>
+      this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { id },
+          UpdateExpression: `SET ${sets.join(', ')}${done ? ' REMOVE dispatchPending' : ''}`,
+          ConditionExpression: 'attribute_exists(id)',
+          ExpressionAttributeValues: { ':at': at, ':true': true },
+        }),
+      ),
+    );
+  }
+
+  async transition(change: StatusChange): Promise<Order> {
+    // The status index key holds the customer id, which only the stored item knows; it never changes.
+    const { Item: keys } = await callService('The order table', () =>
+      this.client.send(
+        new GetCommand({
+          TableName: this.tableName,
+          Key: { id: change.id },
+          ProjectionExpression: 'customerId',
+        }),
+      ),
+    );
+    if (keys === undefined) throw new OrderStatusConflictError(change.id);
+    const values: Record<string, unknown> = {
+      ':to': change.to,
+      ':at': change.at,
+      ':cs': customerStatus(keys.customerId as string, change.to),
+    };
+    const sets = ['#status = :to', 'updatedAt = :at', 'customerStatus = :cs'];
+    const from = change.from.map((status, i) => {
+      values[`:from${i}`] = status;
+      return `:from${i}`;
+    });
+    for (const [name, value] of Object.entries(change.set ?? {})) {
+      sets.push(`${name} = :${name}`);
+      values[`:${name}`] = value;
+    }
+    try {
+      const { Attributes } = await callService('The order table', () =>
+        this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: { id: change.id },
+            UpdateExpression: `SET ${sets.join(', ')}`,
+            ConditionExpression: `attribute_exists(id) AND #status IN (${from.join(', ')})`,
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: values,
+            ReturnValues: 'ALL_NEW',
+          }),
+        ),
+      );
+      return toOrder(Attributes as OrderItem);
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException)
+        throw new OrderStatusConflictError(change.id, { cause: error });
+      throw error;
+    }
+  }
+
+  async listUndispatched(createdBefore: string, limit: number): Promise<Order[]> {
+    const { Items = [] } = await callService('The order table', () =>
+      this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: ORDER_TABLE_INDEXES.undispatched,
+          KeyConditionExpression: 'dispatchPending = :p AND createdAt < :before',
+          ExpressionAttributeValues: { ':p': PENDING, ':before': createdBefore },
+          Limit: limit,
+        }),
+      ),
+    );
+    return Items.map((item) => toOrder(item as OrderItem));
+  }
+}

@@ -1,0 +1,29 @@
+import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { Order } from '../../domain/order.js';
+import { toOrderMessage } from '../../domain/order-message.js';
+import type { OrderQueue } from '../../domain/ports.js';
+import { callService } from './sdk-errors.js';
+
+/**
+ * {@link OrderQueue} over an SQS FIFO queue: one message group per customer keeps each customer's
+ * orders in order; the order id as deduplication id makes a re-send within five minutes a no-op.
+ */
+export class SqsOrderQueue implements OrderQueue {
+  constructor(
+    private readonly client: SQSClient,
+    private readonly queueUrl: string,
+  ) {}
+
+  async enqueue(order: Order): Promise<void> {
+    await callService('The order queue', () =>
+      this.client.send(
+        new SendMessageCommand({
+          QueueUrl: this.queueUrl,
+          MessageBody: JSON.stringify(toOrderMessage(order)),
+          MessageGroupId: order.customerId,
+          MessageDeduplicationId: order.id,
+        }),
+      ),
+    );
+  }
+}

@@ -1,0 +1,108 @@
+/** Error codes that clients see; each domain error carries one. */
+export const ErrorCode = {
+  BadUserInput: 'BAD_USER_INPUT',
+  IdempotencyConflict: 'IDEMPOTENCY_CONFLICT',
+  ServiceUnavailable: 'SERVICE_UNAVAILABLE',
+  NotFound: 'NOT_FOUND',
+  OrderNotCancellable: 'ORDER_NOT_CANCELLABLE',
+  Unauthenticated: 'UNAUTHENTICATED',
+  Forbidden: 'FORBIDDEN',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** Base of every error the domain raises on purpose; its message is safe to show to a client. */
+export abstract class OrderError extends Error {
+  abstract readonly code: ErrorCode;
+  /** Whether the same request may succeed when sent again. */
+  readonly retryable: boolean = false;
+  /** The input field at fault, as a path such as `input.items[2].quantity`. */
+  readonly field: string | undefined = undefined;
+}
+
+export class ValidationError extends OrderError {
+  readonly code = ErrorCode.BadUserInput;
+  override readonly field: string;
+  constructor(field: string, message: string) {
+    super(`${field}: ${message}`);
+    this.name = 'ValidationError';
+    this.field = field;
+  }
+}
+
+export class IdempotencyConflictError extends OrderError {
+  readonly code = ErrorCode.IdempotencyConflict;
+  override readonly field = 'input.idempotencyKey';
+  constructor() {
+    super('This idempotency key was already used for a different order.');
+    this.name = 'IdempotencyConflictError';
+  }
+}
+
+/** A dependency failed; the order (if any) is safe and the request may be retried. */
+export class ServiceUnavailableError extends OrderError {
+  readonly code = ErrorCode.ServiceUnavailable;
+  override readonly retryable = true;
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'ServiceUnavailableError';
+  }
+}
+
+export class OrderNotFoundError extends OrderError {
+  readonly code = ErrorCode.NotFound;
+  override readonly field = 'id';
+  constructor(readonly orderId: string) {
+    super(`No order has the id ${orderId}.`);
+    this.name = 'OrderNotFoundError';
+  }
+}
+
+export class OrderNotCancellableError extends OrderError {
+  readonly code = ErrorCode.OrderNotCancellable;
+  override readonly field = 'id';
+  constructor(
+    readonly orderId: string,
+    readonly status: string,
+  ) {
+    super(`Order ${orderId} is ${status} and can no longer be cancelled.`);
+    this.name = 'OrderNotCancellableError';
+  }
+}
+
+export class UnauthenticatedError extends OrderError {
+  readonly code = ErrorCode.Unauthenticated;
+  constructor(message = 'Authentication is required.') {
+    super(message);
+    this.name = 'UnauthenticatedError';
+  }
+}
+
+export class ForbiddenError extends OrderError {
+  readonly code = ErrorCode.Forbidden;
+  constructor(message = 'You may not access this order.') {
+    super(message);
+    this.name = 'ForbiddenError';
+  }
+}
+
+/** Raised by an {@link OrderStore} when an order with the same id is already stored. */
+export class OrderAlreadyExistsError extends Error {
+  constructor(
+    readonly orderId: string,
+    options?: ErrorOptions,
+  ) {
+    super(`Order ${orderId} already exists.`, options);
+    this.name = 'OrderAlreadyExistsError';
+  }
+}
+
+/** Raised by an {@link OrderStore} when a status change finds the order in another status. */
+export class OrderStatusConflictError extends Error {
+  constructor(
+    readonly orderId: string,
+    options?: ErrorOptions,
+  ) {
+    super(`Order ${orderId} is not in the expected status.`, options);
+    this.name = 'OrderStatusConflictError';
+  }
+}

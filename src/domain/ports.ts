@@ -1,0 +1,57 @@
+import type { Order, OrderDispatch, OrderStatus } from './order.js';
+
+/** Where a page of a customer's orders continues: just after this order. */
+export interface OrderPosition {
+  readonly createdAt: string;
+  readonly id: string;
+}
+
+export interface ListOrdersQuery {
+  readonly customerId: string;
+  readonly status?: OrderStatus;
+  /** Most orders to return. */
+  readonly limit: number;
+  readonly after?: OrderPosition;
+}
+
+export interface StatusChange {
+  readonly id: string;
+  /** The change applies only while the order is in one of these statuses. */
+  readonly from: readonly OrderStatus[];
+  readonly to: OrderStatus;
+  readonly at: string;
+  /** Timestamps recorded with the change. */
+  readonly set?: Partial<Pick<Order, 'processedAt' | 'cancelledAt'>>;
+}
+
+/** Durable storage of orders: the source of truth. */
+export interface OrderStore {
+  /** Stores a new order; throws `OrderAlreadyExistsError` when the id is taken. Never overwrites. */
+  create(order: Order): Promise<void>;
+  /** The order with this id, or undefined. */
+  get(id: string): Promise<Order | undefined>;
+  /** A customer's orders, newest first, optionally of one status. */
+  listByCustomer(query: ListOrdersQuery): Promise<Order[]>;
+  /**
+   * Records side effects that completed. Only ever sets flags, never clears them, so racing
+   * callers cannot undo each other; `dispatch` is everything the caller knows to be done.
+   */
+  markDispatched(id: string, dispatch: OrderDispatch, at: string): Promise<void>;
+  /** Applies a status change atomically; throws `OrderStatusConflictError` when the order is not in `from`. */
+  transition(change: StatusChange): Promise<Order>;
+  /** Orders whose side effects have not all completed, oldest first, created before `createdBefore`. */
+  listUndispatched(createdBefore: string, limit: number): Promise<Order[]>;
+}
+
+/** The FIFO queue that hands orders to further processing. */
+export interface OrderQueue {
+  /** Sends the order; sending the same order again within the deduplication window is a no-op. */
+  enqueue(order: Order): Promise<void>;
+}
+
+/** Tells the administrators about a new order. */
+export interface OrderNotifier {
+  announce(order: Order): Promise<void>;
+}
+
+export type Clock = () => Date;

@@ -1,0 +1,46 @@
+import { unwrapResolverError } from '@apollo/server/errors';
+import type { GraphQLFormattedError } from 'graphql';
+import { OrderError } from '../domain/errors.js';
+
+export interface ErrorLogger {
+  error(message: string, details: Record<string, unknown>): void;
+}
+
+/**
+ * Shapes every error a client sees: domain errors keep their message and gain `code`, `field`
+ * and `retryable`; GraphQL's own request errors pass through; anything else is logged and masked.
+ */
+export function createFormatError(logger: ErrorLogger) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const original = unwrapResolverError(error);
+    if (original instanceof OrderError) {
+      return {
+        message: original.message,
+        ...(formatted.locations && { locations: formatted.locations }),
+        ...(formatted.path && { path: formatted.path }),
+        extensions: {
+          code: original.code,
+          ...(original.field !== undefined && { field: original.field }),
+          ...(original.retryable && { retryable: true }),
+        },
+      };
+    }
+    const code = formatted.extensions?.code;
+    if (typeof code === 'string' && code !== 'INTERNAL_SERVER_ERROR' && original === error) {
+      return {
+        message: formatted.message,
+        ...(formatted.locations && { locations: formatted.locations }),
+        extensions: { code },
+      };
+    }
+    logger.error('Unexpected error while handling a GraphQL request', {
+      error: original,
+      path: formatted.path,
+    });
+    return {
+      message: 'Internal server error',
+      ...(formatted.path && { path: formatted.path }),
+      extensions: { code: 'INTERNAL_SERVER_ERROR' },
+    };
+  };
+}

@@ -1,0 +1,33 @@
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import type { GraphQLContext } from './context.js';
+import { createFormatError, type ErrorLogger } from './errors.js';
+import { resolvers } from './resolvers.js';
+import { typeDefs } from './schema.js';
+
+export interface GraphQLServerOptions {
+  /** Whether the schema may be introspected. @default false */
+  readonly introspection?: boolean;
+  /** Whether GET with an HTML `accept` serves the Apollo Sandbox landing page. @default false */
+  readonly sandbox?: boolean;
+  /** Where unexpected errors are logged. */
+  readonly logger: ErrorLogger;
+}
+
+/** The Apollo Server for the order API, configured explicitly rather than through NODE_ENV. */
+export function createGraphQLServer(options: GraphQLServerOptions): ApolloServer<GraphQLContext> {
+  return new ApolloServer<GraphQLContext>({
+    typeDefs,
+    resolvers,
+    introspection: options.introspection ?? false,
+    includeStacktraceInErrorResponses: false,
+    allowBatchedHttpRequests: false,
+    formatError: createFormatError(options.logger),
+    plugins: [
+      options.sandbox
+        ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false })
+        : ApolloServerPluginLandingPageDisabled(),
+    ],
+  });
+}

@@ -1,0 +1,105 @@
+import { CreateTableCommand, ResourceInUseException } from '@aws-sdk/client-dynamodb';
+import { CreateTopicCommand, SubscribeCommand } from '@aws-sdk/client-sns';
+import { CreateQueueCommand, GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import type { AwsClients } from '../adapters/aws/clients.js';
+import { ORDER_TABLE_INDEXES } from '../adapters/aws/dynamodb-order-store.js';
+
+export interface ResourceNames {
+  readonly table: string;
+  /** Without the `.fifo` suffix. */
+  readonly queue: string;
+  readonly topic: string;
+}
+
+export interface LocalResources {
+  readonly tableName: string;
+  readonly queueUrl: string;
+  readonly deadLetterQueueUrl: string;
+  readonly topicArn: string;
+  /** A queue subscribed to the topic, standing in for the admins' e-mail. */
+  readonly alertQueueUrl: string;
+}
+
+/** Receives before a message moves to the dead-letter queue; the CDK stack uses the same. */
+export const MAX_RECEIVE_COUNT = 5;
+
+const allAttributes = (name: string) => ({ AttributeName: name, AttributeType: 'S' as const });
+
+async function createTable(clients: AwsClients, tableName: string): Promise<void> {
+  const index = (IndexName: string, hash: string, range: string) => ({
+    IndexName,
+    KeySchema: [
+      { AttributeName: hash, KeyType: 'HASH' as const },
+      { AttributeName: range, KeyType: 'RANGE' as const },
+    ],
+    Projection: { ProjectionType: 'ALL' as const },
+  });
+  try {
+    await clients.dynamodb.send(
+      new CreateTableCommand({
+        TableName: tableName,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [
+          'id',
+          'customerId',
+          'customerStatus',
+          'sortKey',
+          'dispatchPending',
+          'createdAt',
+        ].map(allAttributes),
+        KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+        GlobalSecondaryIndexes: [
+          index(ORDER_TABLE_INDEXES.byCustomer, 'customerId', 'sortKey'),
+          index(ORDER_TABLE_INDEXES.byCustomerStatus, 'customerStatus', 'sortKey'),
+          index(ORDER_TABLE_INDEXES.undispatched, 'dispatchPending', 'createdAt'),
+        ],
+      }),
+    );
+  } catch (error) {
+    if (!(error instanceof ResourceInUseException)) throw error;
+  }
+}
+
+async function createQueue(clients: AwsClients, name: string, attributes: Record<string, string>) {
+  const { QueueUrl } = await clients.sqs.send(
+    new CreateQueueCommand({ QueueName: name, Attributes: attributes }),
+  );
+  if (!QueueUrl) throw new Error(`No URL for queue ${name}`);
+  const { Attributes } = await clients.sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }),
+  );
+  return { url: QueueUrl, arn: Attributes?.QueueArn ?? '' };
+}
+
+/**
+ * Creates what the order system needs, as the CDK stack does in AWS: the table with its indexes,
+ * the FIFO queue with its FIFO dead-letter queue, and the alert topic with a queue subscribed to
+ * it. Safe to run again on existing resources.
+ */
+export async function ensureResources(
+  clients: AwsClients,
+  names: ResourceNames,
+): Promise<LocalResources> {
+  await createTable(clients, names.table);
+  const fifo = { FifoQueue: 'true', ContentBasedDeduplication: 'false' };
+  const dlq = await createQueue(clients, `${names.queue}-dlq.fifo`, fifo);
+  const queue = await createQueue(clients, `${names.queue}.fifo`, {
+    ...fifo,
+    VisibilityTimeout: '30',
+    RedrivePolicy: JSON.stringify({
+      deadLetterTargetArn: dlq.arn,
+      maxReceiveCount: MAX_RECEIVE_COUNT,
+    }),
+  });
+  const alerts = await createQueue(clients, `${names.topic}-inbox`, {});
+  const { TopicArn } = await clients.sns.send(new CreateTopicCommand({ Name: names.topic }));
+  if (!TopicArn) throw new Error(`No ARN for topic ${names.topic}`);
+  await clients.sns.send(new SubscribeCommand({ TopicArn, Protocol: 'sqs', Endpoint: alerts.arn }));
+  return {
+    tableName: names.table,
+    queueUrl: queue.url,
+    deadLetterQueueUrl: dlq.url,
+    topicArn: TopicArn,
+    alertQueueUrl: alerts.url,
+  };
+}

@@ -1,0 +1,42 @@
+import { ServiceUnavailableError } from '../domain/errors.js';
+import { isDispatched, type Order, type OrderDispatch } from '../domain/order.js';
+import type { OrderDependencies } from './dependencies.js';
+
+/**
+ * Completes whichever side effects of a stored order are still missing — the queue message and
+ * the admin alert, sent concurrently — and records those that succeeded. Throws a retryable
+ * {@link ServiceUnavailableError} when any failed; calling it again completes only what is missing.
+ */
+export async function dispatchOrder(deps: OrderDependencies, order: Order): Promise<Order> {
+  if (isDispatched(order.dispatch)) return order;
+  const [queued, alerted] = await Promise.allSettled([
+    order.dispatch.queued ? undefined : deps.queue.enqueue(order),
+    order.dispatch.alerted ? undefined : deps.notifier.announce(order),
+  ]);
+  const dispatch: OrderDispatch = {
+    queued: queued.status === 'fulfilled',
+    alerted: alerted.status === 'fulfilled',
+  };
+  const progressed =
+    dispatch.queued !== order.dispatch.queued || dispatch.alerted !== order.dispatch.alerted;
+  if (progressed) {
+    try {
+      await deps.store.markDispatched(order.id, dispatch, deps.clock().toISOString());
+    } catch (error) {
+      throw new ServiceUnavailableError(
+        'The order was stored but its progress was not recorded; retry the request.',
+        {
+          cause: error,
+        },
+      );
+    }
+  }
+  const failures = [queued, alerted].filter((r) => r.status === 'rejected');
+  if (failures.length > 0) {
+    throw new ServiceUnavailableError(
+      'The order was stored but not yet fully dispatched; retry the request with the same idempotency key.',
+      { cause: new AggregateError(failures.map((f) => f.reason)) },
+    );
+  }
+  return { ...order, dispatch };
+}

@@ -1,0 +1,55 @@
+import {
+  IdempotencyConflictError,
+  OrderAlreadyExistsError,
+  ServiceUnavailableError,
+} from '../domain/errors.js';
+import type { Order } from '../domain/order.js';
+import { orderIdFor, requestHash } from '../domain/order-identity.js';
+import { priceItems } from '../domain/pricing.js';
+import { type PlaceOrderRequest, validatePlaceOrder } from '../domain/validation.js';
+import type { OrderDependencies } from './dependencies.js';
+import { dispatchOrder } from './dispatch-order.js';
+
+/** What placing an order did: the order, and whether this request created it or replayed it. */
+export interface PlacedOrder {
+  readonly order: Order;
+  readonly created: boolean;
+}
+
+/**
+ * Places an order: validates it, stores it with a conditional write, then queues it and alerts
+ * the administrators concurrently. A replay of the same idempotency key with the same payload
+ * returns the stored order and completes only the side effects still missing.
+ */
+export async function placeOrder(
+  deps: OrderDependencies,
+  request: PlaceOrderRequest,
+): Promise<PlacedOrder> {
+  validatePlaceOrder(request);
+  const { lines, total } = priceItems(request.currency, request.items);
+  const now = deps.clock().toISOString();
+  const order: Order = {
+    id: orderIdFor(request),
+    customerId: request.customerId,
+    customerEmail: request.customerEmail,
+    items: lines,
+    total,
+    status: 'RECEIVED',
+    createdAt: now,
+    updatedAt: now,
+    requestHash: requestHash(request),
+    dispatch: { queued: false, alerted: false },
+  };
+  try {
+    await deps.store.create(order);
+    return { order: await dispatchOrder(deps, order), created: true };
+  } catch (error) {
+    if (!(error instanceof OrderAlreadyExistsError)) throw error;
+  }
+  const stored = await deps.store.get(order.id);
+  if (stored === undefined) {
+    throw new ServiceUnavailableError('The order could not be read back; retry the request.');
+  }
+  if (stored.requestHash !== order.requestHash) throw new IdempotencyConflictError();
+  return { order: await dispatchOrder(deps, stored), created: false };
+}
