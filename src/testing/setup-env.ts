@@ -9,4 +9,5 @@ Object.assign(process.env, {
   AWS_ENDPOINT_URL_DYNAMODB: dynamodbEndpoint,
   AWS_ENDPOINT_URL_SQS: messagingEndpoint,
   AWS_ENDPOINT_URL_SNS: messagingEndpoint,
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
 });

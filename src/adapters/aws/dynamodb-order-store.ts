@@ -166,7 +166,7 @@ export class DynamoDbOrderStore implements OrderStore {
   }
 
   async markDispatched(id: string, dispatch: Order['dispatch'], at: string): Promise<void> {
-    const sets = ['updatedAt = :at'];
+    const sets = ['dispatchedAt = :at'];
     if (dispatch.queued) sets.push('queued = :true');
     if (dispatch.alerted) sets.push('alerted = :true');
     const done = dispatch.queued && dispatch.alerted;
