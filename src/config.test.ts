@@ -8,8 +8,18 @@ const complete = {
   ORDER_ALERTS_TOPIC_ARN: 'arn:aws:sns:eu-west-1:123456789012:order-alerts',
 };
 
+function problemsOf(env: Record<string, string>): readonly string[] {
+  try {
+    parseConfig(env);
+    return [];
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+}
+
 describe('parseConfig', () => {
-  it('reads every key when the environment is complete', () => {
+  it('reads every key and defaults to API Gateway authentication when the environment is complete', () => {
     expect(parseConfig({ ...complete, GRAPHQL_SANDBOX: 'true' })).toEqual({
       region: 'eu-west-1',
       tableName: 'orders',
@@ -17,23 +27,31 @@ describe('parseConfig', () => {
       topicArn: complete.ORDER_ALERTS_TOPIC_ARN,
       introspection: false,
       sandbox: true,
+      auth: { mode: 'apigateway', adminGroup: 'admins' },
     });
   });
 
   it('names every missing or malformed variable at once', () => {
-    let error: unknown;
-    try {
-      parseConfig({ ORDERS_QUEUE_URL: 'https://sqs/orders', GRAPHQL_INTROSPECTION: 'yes' });
-    } catch (e) {
-      error = e;
-    }
-    expect(error).toBeInstanceOf(ConfigError);
-    expect((error as ConfigError).problems).toEqual([
+    expect(
+      problemsOf({
+        ORDERS_QUEUE_URL: 'https://sqs/orders',
+        GRAPHQL_INTROSPECTION: 'yes',
+        AUTH_MODE: 'maybe',
+      }),
+    ).toEqual([
       'AWS_REGION is required',
       'ORDERS_TABLE_NAME is required',
       'ORDERS_QUEUE_URL must be the URL of a FIFO queue (…/name.fifo)',
       'ORDER_ALERTS_TOPIC_ARN is required',
-      'GRAPHQL_INTROSPECTION must be true or false',
+      'GRAPHQL_INTROSPECTION must be one of true, false, 1, 0',
+      'AUTH_MODE must be one of apigateway, jwt, off',
+    ]);
+  });
+
+  it('requires a key and an issuer when tokens are verified in the function', () => {
+    expect(problemsOf({ ...complete, AUTH_MODE: 'jwt', JWT_PUBLIC_KEY: 'secret' })).toEqual([
+      'JWT_PUBLIC_KEY must be a PEM public key',
+      'JWT_ISSUER is required',
     ]);
   });
 });

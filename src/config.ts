@@ -7,11 +7,30 @@ export interface AppConfig {
   readonly tableName: string;
   readonly queueUrl: string;
   readonly topicArn: string;
-  /** Whether the schema may be introspected. @default false */
+  /** Whether the schema may be introspected (and field suggestions shown). @default false */
   readonly introspection: boolean;
   /** Whether GET on the endpoint serves the Apollo Sandbox landing page. @default false */
   readonly sandbox: boolean;
+  readonly auth: AuthConfig;
 }
+
+/**
+ * How callers are authenticated:
+ * - `apigateway`: API Gateway's JWT authorizer verified the token; its claims are trusted.
+ * - `jwt`: the function verifies a bearer token itself against `publicKey`.
+ * - `off`: no authentication; every caller is trusted (local use only).
+ */
+export type AuthConfig =
+  | { readonly mode: 'off' }
+  | { readonly mode: 'apigateway'; readonly adminGroup: string }
+  | {
+      readonly mode: 'jwt';
+      readonly adminGroup: string;
+      /** PEM (SPKI) public key that signs the tokens. */
+      readonly publicKey: string;
+      readonly issuer: string;
+      readonly audience?: string;
+    };
 
 export class ConfigError extends Error {
   constructor(readonly problems: readonly string[]) {
@@ -30,42 +49,75 @@ export const CONFIG_ENV = {
   topicArn: 'ORDER_ALERTS_TOPIC_ARN',
   introspection: 'GRAPHQL_INTROSPECTION',
   sandbox: 'GRAPHQL_SANDBOX',
-} as const satisfies Record<keyof AppConfig, string>;
+  authMode: 'AUTH_MODE',
+  adminGroup: 'ADMIN_GROUP',
+  jwtPublicKey: 'JWT_PUBLIC_KEY',
+  jwtIssuer: 'JWT_ISSUER',
+  jwtAudience: 'JWT_AUDIENCE',
+} as const;
 
-/** Parses and validates the configuration; throws a {@link ConfigError} naming every problem. */
-export function parseConfig(env: Env = process.env): AppConfig {
+type Key = keyof typeof CONFIG_ENV;
+
+/** Reads variables, collecting every problem instead of stopping at the first. */
+function reader(env: Env) {
   const problems: string[] = [];
-  const required = (key: keyof typeof CONFIG_ENV, check?: (v: string) => string | undefined) => {
-    const name = CONFIG_ENV[key];
-    const value = env[name]?.trim();
-    if (!value) {
-      problems.push(`${name} is required`);
+  const optional = (key: Key) => env[CONFIG_ENV[key]]?.trim() || undefined;
+  const required = (key: Key, check?: (v: string) => string | undefined) => {
+    const value = optional(key);
+    if (value === undefined) {
+      problems.push(`${CONFIG_ENV[key]} is required`);
       return '';
     }
     const problem = check?.(value);
-    if (problem) problems.push(`${name} ${problem}`);
+    if (problem) problems.push(`${CONFIG_ENV[key]} ${problem}`);
     return value;
   };
-  const flag = (key: keyof typeof CONFIG_ENV) => {
-    const name = CONFIG_ENV[key];
-    const value = env[name]?.trim().toLowerCase();
-    if (value === undefined || value === '') return false;
-    if (value === 'true' || value === '1') return true;
-    if (value !== 'false' && value !== '0') problems.push(`${name} must be true or false`);
-    return false;
+  const oneOf = <T extends string>(key: Key, values: readonly T[], fallback: T): T => {
+    const value = optional(key)?.toLowerCase() ?? fallback;
+    if ((values as readonly string[]).includes(value)) return value as T;
+    problems.push(`${CONFIG_ENV[key]} must be one of ${values.join(', ')}`);
+    return fallback;
   };
-  const config: AppConfig = {
-    region: required('region'),
-    tableName: required('tableName'),
-    queueUrl: required('queueUrl', (v) =>
+  const flag = (key: Key) =>
+    ['true', '1'].includes(oneOf(key, ['true', 'false', '1', '0'], 'false'));
+  const done = <T>(config: T): T => {
+    if (problems.length > 0) throw new ConfigError(problems);
+    return config;
+  };
+  return { optional, required, oneOf, flag, done };
+}
+
+function parseAuth(read: ReturnType<typeof reader>): AuthConfig {
+  const mode = read.oneOf('authMode', ['apigateway', 'jwt', 'off'], 'apigateway');
+  const adminGroup = read.optional('adminGroup') ?? 'admins';
+  if (mode === 'off') return { mode };
+  if (mode === 'apigateway') return { mode, adminGroup };
+  const audience = read.optional('jwtAudience');
+  return {
+    mode,
+    adminGroup,
+    publicKey: read.required('jwtPublicKey', (v) =>
+      v.includes('BEGIN PUBLIC KEY') ? undefined : 'must be a PEM public key',
+    ),
+    issuer: read.required('jwtIssuer'),
+    ...(audience && { audience }),
+  };
+}
+
+/** Parses and validates the configuration; throws a {@link ConfigError} naming every problem. */
+export function parseConfig(env: Env = process.env): AppConfig {
+  const read = reader(env);
+  return read.done({
+    region: read.required('region'),
+    tableName: read.required('tableName'),
+    queueUrl: read.required('queueUrl', (v) =>
       /^https?:\/\/.+\.fifo$/.test(v) ? undefined : 'must be the URL of a FIFO queue (…/name.fifo)',
     ),
-    topicArn: required('topicArn', (v) =>
+    topicArn: read.required('topicArn', (v) =>
       v.startsWith('arn:') ? undefined : 'must be an SNS topic ARN',
     ),
-    introspection: flag('introspection'),
-    sandbox: flag('sandbox'),
-  };
-  if (problems.length > 0) throw new ConfigError(problems);
-  return config;
+    introspection: read.flag('introspection'),
+    sandbox: read.flag('sandbox'),
+    auth: parseAuth(read),
+  });
 }

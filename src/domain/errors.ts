@@ -71,17 +71,19 @@ export class OrderNotCancellableError extends OrderError {
 
 export class UnauthenticatedError extends OrderError {
   readonly code = ErrorCode.Unauthenticated;
-  constructor(message = 'Authentication is required.') {
-    super(message);
+  constructor(message = 'Authentication is required.', options?: ErrorOptions) {
+    super(message, options);
     this.name = 'UnauthenticatedError';
   }
 }
 
 export class ForbiddenError extends OrderError {
   readonly code = ErrorCode.Forbidden;
-  constructor(message = 'You may not access this order.') {
+  override readonly field: string | undefined;
+  constructor(message = 'You may not access this order.', field?: string) {
     super(message);
     this.name = 'ForbiddenError';
+    this.field = field;
   }
 }
 

@@ -1,36 +1,79 @@
 import { handlers, startServerAndCreateLambdaHandler } from '@as-integrations/aws-lambda';
+import type { Context } from 'aws-lambda';
+import { GraphQLError } from 'graphql';
 import type { OrderDependencies } from '../use-cases/dependencies.js';
+import type { ApiEvent, Authenticate } from './authentication.js';
 import type { GraphQLContext } from './context.js';
 import { createGraphQLServer, type GraphQLServerOptions } from './server.js';
 
 export interface GraphQLLambdaOptions extends GraphQLServerOptions {
   readonly deps: OrderDependencies;
+  readonly authenticate: Authenticate;
+}
+
+/** Largest request body accepted; the biggest valid order is far below it. */
+export const MAX_REQUEST_BYTES = 64 * 1024;
+
+/** Answers 413 before any parsing when the body is larger than {@link MAX_REQUEST_BYTES}. */
+async function rejectLargeBody({ body, isBase64Encoded }: ApiEvent) {
+  const size = body ? Buffer.byteLength(body, isBase64Encoded ? 'base64' : 'utf8') : 0;
+  if (size <= MAX_REQUEST_BYTES) return undefined;
+  const payload = {
+    errors: [
+      {
+        message: `Request body exceeds ${MAX_REQUEST_BYTES} bytes.`,
+        extensions: { code: 'PAYLOAD_TOO_LARGE' },
+      },
+    ],
+  };
+  return {
+    statusCode: 413,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(payload),
+  };
+}
+
+async function callerOf(authenticate: Authenticate, event: ApiEvent) {
+  try {
+    return await authenticate(event);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : 'Authentication is required.';
+    throw new GraphQLError(message, {
+      extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
+    });
+  }
+}
+
+/** The integration options shared by both event formats. */
+function integrationOptions(options: GraphQLLambdaOptions) {
+  return {
+    middleware: [rejectLargeBody],
+    context: async ({
+      event,
+      context,
+    }: {
+      event: ApiEvent;
+      context: Context;
+    }): Promise<GraphQLContext> => ({
+      deps: options.deps,
+      caller: await callerOf(options.authenticate, event),
+      requestId: context.awsRequestId,
+    }),
+  };
 }
 
 /** A Lambda handler for API Gateway HTTP API (payload v2) events. */
-export function createHttpApiHandler(options: GraphQLLambdaOptions) {
-  return startServerAndCreateLambdaHandler(
+export const createHttpApiHandler = (options: GraphQLLambdaOptions) =>
+  startServerAndCreateLambdaHandler(
     createGraphQLServer(options),
     handlers.createAPIGatewayProxyEventV2RequestHandler(),
-    {
-      context: async ({ context }): Promise<GraphQLContext> => ({
-        deps: options.deps,
-        requestId: context.awsRequestId,
-      }),
-    },
+    integrationOptions(options),
   );
-}
 
 /** A Lambda handler for API Gateway REST API (payload v1) events. */
-export function createRestApiHandler(options: GraphQLLambdaOptions) {
-  return startServerAndCreateLambdaHandler(
+export const createRestApiHandler = (options: GraphQLLambdaOptions) =>
+  startServerAndCreateLambdaHandler(
     createGraphQLServer(options),
     handlers.createAPIGatewayProxyEventRequestHandler(),
-    {
-      context: async ({ context }): Promise<GraphQLContext> => ({
-        deps: options.deps,
-        requestId: context.awsRequestId,
-      }),
-    },
+    integrationOptions(options),
   );
-}

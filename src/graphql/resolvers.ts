@@ -1,29 +1,41 @@
 import { DateTimeResolver } from 'graphql-scalars';
+import { OrderNotFoundError } from '../domain/errors.js';
 import { cancelOrder } from '../use-cases/cancel-order.js';
 import { getOrder } from '../use-cases/get-order.js';
 import { listOrders } from '../use-cases/list-orders.js';
 import { placeOrder } from '../use-cases/place-order.js';
+import { requireActingFor, visibleTo } from './caller-access.js';
 import type { Resolvers } from './generated/types.js';
 
-/** Maps GraphQL arguments to the use cases and their results back; no rules live here. */
+/**
+ * Maps GraphQL arguments to the use cases and their results back. Beyond that they only check
+ * that the caller acts for the customer concerned, from the verified claims in the context.
+ */
 export const resolvers: Resolvers = {
   DateTime: DateTimeResolver,
   Query: {
-    order: async (_, { id }, { deps }) => (await getOrder(deps, id)) ?? null,
-    orders: async (_, args, { deps }) => {
+    order: async (_, { id }, { deps, caller }) =>
+      visibleTo(caller, await getOrder(deps, id)) ?? null,
+    orders: async (_, args, { deps, caller }) => {
+      requireActingFor(caller, args.customerId, 'customerId');
       const page = await listOrders(deps, args);
-      const last = page.orders.at(-1);
       return {
         edges: page.orders.map(({ order, cursor }) => ({ node: order, cursor })),
-        pageInfo: { hasNextPage: page.hasNextPage, endCursor: last?.cursor ?? null },
+        pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.orders.at(-1)?.cursor ?? null },
       };
     },
   },
   Mutation: {
-    placeOrder: async (_, { input }, { deps }) => ({
-      order: (await placeOrder(deps, input)).order,
-    }),
-    cancelOrder: (_, { id }, { deps }) => cancelOrder(deps, id),
+    placeOrder: async (_, { input }, { deps, caller }) => {
+      requireActingFor(caller, input.customerId, 'input.customerId');
+      return { order: (await placeOrder(deps, input)).order };
+    },
+    cancelOrder: async (_, { id }, { deps, caller }) => {
+      if (caller.kind === 'customer' && visibleTo(caller, await getOrder(deps, id)) === undefined) {
+        throw new OrderNotFoundError(id);
+      }
+      return cancelOrder(deps, id);
+    },
   },
   Order: {
     processedAt: (order) => order.processedAt ?? null,

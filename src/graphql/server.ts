@@ -1,6 +1,7 @@
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import { createArmor } from './armor.js';
 import type { GraphQLContext } from './context.js';
 import { createFormatError, type ErrorLogger } from './errors.js';
 import { resolvers } from './resolvers.js';
@@ -17,6 +18,7 @@ export interface GraphQLServerOptions {
 
 /** The Apollo Server for the order API, configured explicitly rather than through NODE_ENV. */
 export function createGraphQLServer(options: GraphQLServerOptions): ApolloServer<GraphQLContext> {
+  const armor = createArmor({ suggestions: options.introspection ?? false });
   return new ApolloServer<GraphQLContext>({
     typeDefs,
     resolvers,
@@ -24,7 +26,9 @@ export function createGraphQLServer(options: GraphQLServerOptions): ApolloServer
     includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: false,
     formatError: createFormatError(options.logger),
+    validationRules: armor.validationRules,
     plugins: [
+      ...armor.plugins,
       options.sandbox
         ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false })
         : ApolloServerPluginLandingPageDisabled(),

@@ -3,12 +3,14 @@ import type { Context } from 'aws-lambda';
 import { createAwsClients } from '../adapters/aws/clients.js';
 import { createOrderDependencies } from '../adapters/aws/order-dependencies.js';
 import { parseConfig } from '../config.js';
+import { createAuthenticator } from '../graphql/authentication.js';
 import { createHttpApiHandler, createRestApiHandler } from '../graphql/lambda-handler.js';
 
 const config = parseConfig();
 const logger = new Logger({ serviceName: 'order-api' });
 const options = {
   deps: createOrderDependencies(createAwsClients(config.region), config),
+  authenticate: await createAuthenticator(config.auth),
   introspection: config.introspection,
   sandbox: config.sandbox,
   logger,

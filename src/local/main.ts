@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { createAwsClients } from '../adapters/aws/clients.js';
 import { createOrderDependencies } from '../adapters/aws/order-dependencies.js';
 import { ConfigError, parseConfig } from '../config.js';
+import { createAuthenticator } from '../graphql/authentication.js';
 import { createHttpApiHandler } from '../graphql/lambda-handler.js';
 import { startAlertPrinter } from './alert-printer.js';
 import { type Emulators, startEmulators } from './emulators.js';
@@ -21,6 +22,7 @@ env.AWS_REGION ??= 'us-east-1';
 env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 env.GRAPHQL_INTROSPECTION ??= 'true';
 env.GRAPHQL_SANDBOX ??= 'true';
+env.AUTH_MODE ??= 'off';
 
 let emulators: Emulators | undefined;
 let alertQueueUrl = env.ALERTS_INBOX_QUEUE_URL;
@@ -63,6 +65,7 @@ const clients = createAwsClients(config.region);
 const deps = createOrderDependencies(clients, config);
 const handler = createHttpApiHandler({
   deps,
+  authenticate: await createAuthenticator(config.auth),
   introspection: config.introspection,
   sandbox: config.sandbox,
   logger: console,

@@ -1,5 +1,6 @@
 import type { ApolloServer } from '@apollo/server';
 import type { GraphQLFormattedError } from 'graphql';
+import { type Caller, TRUSTED_CALLER } from '../domain/caller.js';
 import type { GraphQLContext } from '../graphql/context.js';
 import { createGraphQLServer } from '../graphql/server.js';
 import type { OrderDependencies } from '../use-cases/dependencies.js';
@@ -19,7 +20,11 @@ export interface GraphQLTestClient {
   ): Promise<GraphQLResult<T>>;
 }
 
-export function createGraphQLTestClient(deps: OrderDependencies): GraphQLTestClient {
+/** A client acting as `caller`; by default trusted, as with authentication off. */
+export function createGraphQLTestClient(
+  deps: OrderDependencies,
+  caller: Caller = TRUSTED_CALLER,
+): GraphQLTestClient {
   const logged: unknown[] = [];
   const server = createGraphQLServer({ logger: { error: (_, details) => logged.push(details) } });
   let requests = 0;
@@ -30,7 +35,7 @@ export function createGraphQLTestClient(deps: OrderDependencies): GraphQLTestCli
       requests += 1;
       const response = await server.executeOperation<T>(
         { query, ...(variables && { variables }) },
-        { contextValue: { deps, requestId: `test-${requests}` } },
+        { contextValue: { deps, caller, requestId: `test-${requests}` } },
       );
       if (response.body.kind !== 'single') throw new Error('Expected a single result');
       return response.body.singleResult as GraphQLResult<T>;

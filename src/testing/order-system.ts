@@ -62,6 +62,7 @@ export async function createTestOrderSystem(): Promise<TestOrderSystem> {
       ORDERS_TABLE_NAME: resources.tableName,
       ORDERS_QUEUE_URL: resources.queueUrl,
       ORDER_ALERTS_TOPIC_ARN: resources.topicArn,
+      AUTH_MODE: 'off',
     },
   };
 }

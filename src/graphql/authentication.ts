@@ -1,0 +1,82 @@
+import type { APIGatewayProxyEvent, APIGatewayProxyEventV2 } from 'aws-lambda';
+import { importSPKI, type JWTPayload, jwtVerify } from 'jose';
+import type { AuthConfig } from '../config.js';
+import { type Caller, TRUSTED_CALLER } from '../domain/caller.js';
+import { UnauthenticatedError } from '../domain/errors.js';
+
+export type ApiEvent = APIGatewayProxyEventV2 | APIGatewayProxyEvent;
+
+/** Works out who sent a request; throws {@link UnauthenticatedError} when it cannot. */
+export type Authenticate = (event: ApiEvent) => Promise<Caller>;
+
+type Claims = Readonly<Record<string, unknown>>;
+
+/** Cognito puts groups in an array; API Gateway hands them on as "[a b]" text. */
+function groupsOf(claims: Claims): string[] {
+  const groups = claims['cognito:groups'];
+  if (Array.isArray(groups)) return groups.map(String);
+  if (typeof groups === 'string')
+    return groups
+      .replace(/^\[|\]$/g, '')
+      .split(/[\s,]+/)
+      .filter(Boolean);
+  return [];
+}
+
+/** The caller that verified claims describe: an admin by group, otherwise the customer named by `sub`. */
+export function callerFromClaims(claims: Claims, adminGroup: string): Caller {
+  const subject = claims.sub;
+  if (typeof subject !== 'string' || subject.length === 0)
+    throw new UnauthenticatedError('The token names no subject.');
+  if (groupsOf(claims).includes(adminGroup)) return { kind: 'admin', subject };
+  return { kind: 'customer', subject, customerId: subject };
+}
+
+function authorizerClaims(event: ApiEvent): Claims | undefined {
+  const authorizer = (event.requestContext as { authorizer?: unknown }).authorizer as
+    | { jwt?: { claims?: Claims }; claims?: Claims }
+    | null
+    | undefined;
+  return authorizer?.jwt?.claims ?? authorizer?.claims;
+}
+
+function bearerToken(event: ApiEvent): string | undefined {
+  const headers = event.headers ?? {};
+  const value = Object.entries(headers).find(
+    ([name]) => name.toLowerCase() === 'authorization',
+  )?.[1];
+  const match = value?.match(/^Bearer\s+(\S+)$/i);
+  return match?.[1];
+}
+
+/** Builds the authentication step for the configured mode. */
+export async function createAuthenticator(config: AuthConfig): Promise<Authenticate> {
+  switch (config.mode) {
+    case 'off':
+      return async () => TRUSTED_CALLER;
+    case 'apigateway':
+      return async (event) => {
+        const claims = authorizerClaims(event);
+        if (claims === undefined) throw new UnauthenticatedError();
+        return callerFromClaims(claims, config.adminGroup);
+      };
+    case 'jwt': {
+      const key = await importSPKI(config.publicKey, 'ES256');
+      return async (event) => {
+        const token = bearerToken(event);
+        if (token === undefined) throw new UnauthenticatedError();
+        let payload: JWTPayload;
+        try {
+          ({ payload } = await jwtVerify(token, key, {
+            issuer: config.issuer,
+            algorithms: ['ES256'],
+            ...(config.audience && { audience: config.audience }),
+          }));
+        } catch (error) {
+          throw new UnauthenticatedError('The token is invalid or expired.', { cause: error });
+        }
+        return callerFromClaims(payload, config.adminGroup);
+      };
+    }
+  }
+}
