@@ -32,11 +32,10 @@ export const CONFIG_ENV = {
   sandbox: 'GRAPHQL_SANDBOX',
 } as const satisfies Record<keyof AppConfig, string>;
 
-/** Parses and validates the configuration; throws a {@link ConfigError} naming every problem. */
-export function parseConfig(env: Env = process.env): AppConfig {
+/** Collects problems while reading variables, so that one error can name them all. */
+function envReader(env: Env) {
   const problems: string[] = [];
-  const required = (key: keyof typeof CONFIG_ENV, check?: (v: string) => string | undefined) => {
-    const name = CONFIG_ENV[key];
+  const required = (name: string, check?: (v: string) => string | undefined) => {
     const value = env[name]?.trim();
     if (!value) {
       problems.push(`${name} is required`);
@@ -46,26 +45,45 @@ export function parseConfig(env: Env = process.env): AppConfig {
     if (problem) problems.push(`${name} ${problem}`);
     return value;
   };
-  const flag = (key: keyof typeof CONFIG_ENV) => {
-    const name = CONFIG_ENV[key];
+  const flag = (name: string) => {
     const value = env[name]?.trim().toLowerCase();
     if (value === undefined || value === '') return false;
     if (value === 'true' || value === '1') return true;
     if (value !== 'false' && value !== '0') problems.push(`${name} must be true or false`);
     return false;
   };
-  const config: AppConfig = {
-    region: required('region'),
-    tableName: required('tableName'),
-    queueUrl: required('queueUrl', (v) =>
+  const done = <T>(config: T): T => {
+    if (problems.length > 0) throw new ConfigError(problems);
+    return config;
+  };
+  return { required, flag, done };
+}
+
+/** Parses and validates the configuration; throws a {@link ConfigError} naming every problem. */
+export function parseConfig(env: Env = process.env): AppConfig {
+  const { required, flag, done } = envReader(env);
+  return done<AppConfig>({
+    region: required(CONFIG_ENV.region),
+    tableName: required(CONFIG_ENV.tableName),
+    queueUrl: required(CONFIG_ENV.queueUrl, (v) =>
       /^https?:\/\/.+\.fifo$/.test(v) ? undefined : 'must be the URL of a FIFO queue (…/name.fifo)',
     ),
-    topicArn: required('topicArn', (v) =>
+    topicArn: required(CONFIG_ENV.topicArn, (v) =>
       v.startsWith('arn:') ? undefined : 'must be an SNS topic ARN',
     ),
-    introspection: flag('introspection'),
-    sandbox: flag('sandbox'),
-  };
-  if (problems.length > 0) throw new ConfigError(problems);
-  return config;
+    introspection: flag(CONFIG_ENV.introspection),
+    sandbox: flag(CONFIG_ENV.sandbox),
+  });
+}
+
+/** What the order processor needs: it only reads and moves orders in the table. */
+export type ConsumerConfig = Pick<AppConfig, 'region' | 'tableName'>;
+
+/** Parses the order processor's configuration; throws a {@link ConfigError} naming every problem. */
+export function parseConsumerConfig(env: Env = process.env): ConsumerConfig {
+  const { required, done } = envReader(env);
+  return done<ConsumerConfig>({
+    region: required(CONFIG_ENV.region),
+    tableName: required(CONFIG_ENV.tableName),
+  });
 }
