@@ -52,3 +52,17 @@ export function recordingLogger() {
   };
   return { logger, lines };
 }
+
+/** Checks a condition until it holds or `timeoutMs` runs out; returns the last value it saw. */
+export async function eventually<T>(
+  read: () => Promise<T> | T,
+  holds: (value: T) => boolean,
+  timeoutMs = 10_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (holds(value) || Date.now() > deadline) return value;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

@@ -109,6 +109,9 @@ const toPolled = (record: SQSRecord): PolledMessage => ({
  *
  * The dead-letter queue is never received from, so its messages stay intact: a message that failed
  * its last allowed receive is reported when the dead-letter queue's message count rises.
+ *
+ * `stop()` aborts the long poll on the client; an emulator may still complete the aborted receive,
+ * and the message it took then stays invisible for the queue's visibility timeout.
  */
 export async function startQueuePoller(options: QueuePollerOptions): Promise<QueuePoller> {
   const { sqs, queueUrl, deadLetterQueueUrl } = options;
