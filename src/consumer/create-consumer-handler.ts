@@ -23,7 +23,7 @@ export type ConsumerHandler = (event: SQSEvent, context?: Context) => Promise<SQ
 const isPoison = (error: unknown) =>
   error instanceof InvalidOrderMessageError || error instanceof OrderNotFoundError;
 
-const describe = (record: SQSRecord) => ({
+const recordFields = (record: SQSRecord) => ({
   messageId: record.messageId,
   messageGroupId: record.attributes.MessageGroupId,
   receiveCount: Number(record.attributes.ApproximateReceiveCount),
@@ -45,14 +45,14 @@ export function createConsumerHandler(options: ConsumerHandlerOptions): Consumer
         const message = parseOrderMessage(record.body);
         const { order, outcome } = await processOrder(deps, message.orderId);
         logger.info('Order message processed', {
-          ...describe(record),
+          ...recordFields(record),
           orderId: order.id,
           status: order.status,
           outcome,
         });
       } catch (error) {
         logger.error('Order message failed', {
-          ...describe(record),
+          ...recordFields(record),
           poison: isPoison(error),
           error,
         });
@@ -71,7 +71,7 @@ export function createConsumerHandler(options: ConsumerHandlerOptions): Consumer
       if (attempted.has(itemIdentifier)) continue;
       const record = event.Records.find((r) => r.messageId === itemIdentifier);
       logger.warn('Order message skipped after an earlier failure in its message group', {
-        ...(record ? describe(record) : { messageId: itemIdentifier }),
+        ...(record ? recordFields(record) : { messageId: itemIdentifier }),
       });
     }
     return response;
