@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig } from './config.js';
+import { ConfigError, parseConfig, parseConsumerConfig } from './config.js';
 
 const complete = {
   AWS_REGION: 'eu-west-1',
@@ -53,5 +53,28 @@ describe('parseConfig', () => {
       'JWT_PUBLIC_KEY must be a PEM public key',
       'JWT_ISSUER is required',
     ]);
+  });
+});
+
+describe('parseConsumerConfig', () => {
+  it('reads the region and table when only they are set', () => {
+    expect(parseConsumerConfig({ AWS_REGION: 'eu-west-1', ORDERS_TABLE_NAME: ' orders ' })).toEqual(
+      {
+        region: 'eu-west-1',
+        tableName: 'orders',
+      },
+    );
+  });
+
+  it('names every missing variable when the environment is empty', () => {
+    expect(problemsOf({}).slice(0, 2)).toEqual([
+      'AWS_REGION is required',
+      'ORDERS_TABLE_NAME is required',
+    ]);
+    expect(() => parseConsumerConfig({})).toThrow(
+      expect.objectContaining({
+        problems: ['AWS_REGION is required', 'ORDERS_TABLE_NAME is required'],
+      }),
+    );
   });
 });

@@ -121,3 +121,12 @@ export function parseConfig(env: Env = process.env): AppConfig {
     auth: parseAuth(read),
   });
 }
+
+/** What the order processor needs: it only reads and moves orders in the table. */
+export type ConsumerConfig = Pick<AppConfig, 'region' | 'tableName'>;
+
+/** Parses the order processor's configuration; throws a {@link ConfigError} naming every problem. */
+export function parseConsumerConfig(env: Env = process.env): ConsumerConfig {
+  const read = reader(env);
+  return read.done({ region: read.required('region'), tableName: read.required('tableName') });
+}

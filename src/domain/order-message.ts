@@ -28,3 +28,66 @@ export function newOrderAlert(order: Order): { subject: string; message: string 
     ].join('\n'),
   };
 }
+
+/** What the order processor takes from a queue message; the stored order is the truth for the rest. */
+export interface ReceivedOrderMessage {
+  readonly schemaVersion: typeof ORDER_MESSAGE_SCHEMA_VERSION;
+  readonly orderId: string;
+  readonly customerId: string;
+}
+
+/** Why a queue message cannot be processed, however often it is retried. */
+export type InvalidOrderMessageReason = 'unreadable' | 'unsupported-version' | 'malformed';
+
+/** Raised for a queue message that no retry can make processable: it belongs in the dead-letter queue. */
+export class InvalidOrderMessageError extends Error {
+  constructor(
+    readonly reason: InvalidOrderMessageReason,
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+    this.name = 'InvalidOrderMessageError';
+  }
+}
+
+const MAX_ID_LENGTH = 128;
+const isId = (value: unknown): value is string =>
+  typeof value === 'string' && value.trim().length > 0 && value.length <= MAX_ID_LENGTH;
+
+/**
+ * Reads a queue message body written by {@link toOrderMessage}. Throws an
+ * {@link InvalidOrderMessageError} when the body is not JSON, carries another schema version, or
+ * lacks the order's id or customer.
+ */
+export function parseOrderMessage(body: string): ReceivedOrderMessage {
+  let value: unknown;
+  try {
+    value = JSON.parse(body);
+  } catch (error) {
+    throw new InvalidOrderMessageError('unreadable', 'The message body is not JSON.', {
+      cause: error,
+    });
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new InvalidOrderMessageError('malformed', 'The message body is not an object.');
+  }
+  const { schemaVersion, order } = value as { schemaVersion?: unknown; order?: unknown };
+  if (schemaVersion !== ORDER_MESSAGE_SCHEMA_VERSION) {
+    throw new InvalidOrderMessageError(
+      'unsupported-version',
+      `The message has schema version ${JSON.stringify(schemaVersion) ?? 'none'}; this processor reads version ${ORDER_MESSAGE_SCHEMA_VERSION}.`,
+    );
+  }
+  const { id, customerId } = (typeof order === 'object' && order !== null ? order : {}) as {
+    id?: unknown;
+    customerId?: unknown;
+  };
+  if (!isId(id) || !isId(customerId)) {
+    throw new InvalidOrderMessageError(
+      'malformed',
+      'The message does not name an order and its customer.',
+    );
+  }
+  return { schemaVersion, orderId: id, customerId };
+}

@@ -1,0 +1,87 @@
+import { OrderNotFoundError, OrderStatusConflictError } from '../domain/errors.js';
+import { statusesBefore } from '../domain/lifecycle.js';
+import { ORDER_STATUSES, type Order, type OrderStatus } from '../domain/order.js';
+import { type OrderFulfilment, OrderRejectedError } from '../domain/order-processing.js';
+import type { StatusChange } from '../domain/ports.js';
+import type { OrderDependencies } from './dependencies.js';
+
+/** The ports the order processor is given. */
+export interface ProcessOrderDependencies extends Pick<OrderDependencies, 'store' | 'clock'> {
+  readonly fulfilment: OrderFulfilment;
+}
+
+/**
+ * What processing did: `completed` or `failed` when this call finished the order, `unchanged`
+ * when the order was already finished or cancelled (a redelivery, or a cancel that won).
+ */
+export type ProcessOrderOutcome = 'completed' | 'failed' | 'unchanged';
+
+export interface ProcessedOrder {
+  readonly order: Order;
+  readonly outcome: ProcessOrderOutcome;
+}
+
+const FINISHED: ReadonlySet<OrderStatus> = new Set(['COMPLETED', 'CANCELLED', 'FAILED']);
+
+/**
+ * Takes an order through processing: RECEIVED → PROCESSING, the fulfilment step, then
+ * PROCESSING → COMPLETED with `processedAt`. Every status change is conditional; when one loses a
+ * race the order is read again and handled by its new status, so a redelivered message, a resumed
+ * order (found in PROCESSING after a crash) and a cancel that won all end without error. Throws
+ * {@link OrderNotFoundError} for an unknown order and lets fulfilment errors through, to be retried.
+ */
+export async function processOrder(
+  deps: ProcessOrderDependencies,
+  orderId: string,
+): Promise<ProcessedOrder> {
+  // Statuses only move forward, so each lost race brings the order one step nearer the end.
+  for (let attempt = 0; attempt < ORDER_STATUSES.length; attempt++) {
+    const order = await deps.store.get(orderId);
+    if (order === undefined) throw new OrderNotFoundError(orderId);
+    if (FINISHED.has(order.status)) return { order, outcome: 'unchanged' };
+    const processing =
+      order.status === 'PROCESSING' ? order : await move(deps, order, 'PROCESSING');
+    if (processing === undefined) continue;
+    const finished = await fulfil(deps, processing);
+    if (finished !== undefined) return finished;
+  }
+  throw new Error(`Order ${orderId} kept changing status while it was being processed.`);
+}
+
+async function fulfil(
+  deps: ProcessOrderDependencies,
+  order: Order,
+): Promise<ProcessedOrder | undefined> {
+  try {
+    await deps.fulfilment.process(order);
+  } catch (error) {
+    if (!(error instanceof OrderRejectedError)) throw error;
+    const failed = await move(deps, order, 'FAILED');
+    return failed && { order: failed, outcome: 'failed' };
+  }
+  const now = deps.clock().toISOString();
+  const completed = await move(deps, order, 'COMPLETED', { processedAt: now }, now);
+  return completed && { order: completed, outcome: 'completed' };
+}
+
+/** Applies a status change; undefined when the order was no longer in a status it may leave for `to`. */
+async function move(
+  deps: ProcessOrderDependencies,
+  order: Order,
+  to: OrderStatus,
+  set?: StatusChange['set'],
+  at = deps.clock().toISOString(),
+): Promise<Order | undefined> {
+  try {
+    return await deps.store.transition({
+      id: order.id,
+      from: statusesBefore(to),
+      to,
+      at,
+      ...(set && { set }),
+    });
+  } catch (error) {
+    if (error instanceof OrderStatusConflictError) return undefined;
+    throw error;
+  }
+}
