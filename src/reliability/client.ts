@@ -1,0 +1,53 @@
+import type { OrderError } from '../domain/errors.js';
+import type { Order } from '../domain/order.js';
+import type { PlaceOrderRequest } from '../domain/validation.js';
+import type { OrderDependencies } from '../use-cases/dependencies.js';
+import { placeOrder } from '../use-cases/place-order.js';
+
+/** What a client that retries with the same idempotency key saw. */
+export interface ClientOutcome {
+  /** The order the service acknowledged, if it ever did. */
+  readonly order?: Order;
+  readonly attempts: number;
+  /** Every failure answered, in order. */
+  readonly errors: readonly unknown[];
+}
+
+const isRetryable = (error: unknown) => (error as Partial<OrderError>).retryable === true;
+
+/**
+ * Places an order as a well-behaved client does: sends it, and on a retryable error sends the same
+ * request again (same idempotency key), up to `maxAttempts` times. `giveUp` makes it stop after its
+ * first failure, as a client whose user closed the page.
+ */
+export async function placeWithRetries(
+  deps: OrderDependencies,
+  request: PlaceOrderRequest,
+  { maxAttempts, giveUp = false }: { maxAttempts: number; giveUp?: boolean },
+): Promise<ClientOutcome> {
+  const errors: unknown[] = [];
+  for (let attempt = 1; attempt <= maxAttempts; attempt += 1) {
+    try {
+      const { order } = await placeOrder(deps, request);
+      return { order, attempts: attempt, errors };
+    } catch (error) {
+      errors.push(error);
+      if (giveUp || !isRetryable(error)) return { attempts: attempt, errors };
+    }
+  }
+  return { attempts: maxAttempts, errors };
+}
+
+/** A valid request, told apart from every other by its e-mail (the request tag the audit uses). */
+export function orderRequest(tag: string, customerId: string, idempotencyKey: string) {
+  return {
+    customerId,
+    customerEmail: `${tag}@example.com`,
+    currency: 'EUR',
+    items: [
+      { sku: 'BOOK-1', quantity: 2, unitPrice: 1250 },
+      { sku: 'PEN-7', quantity: 1, unitPrice: 199 },
+    ],
+    idempotencyKey,
+  } satisfies PlaceOrderRequest;
+}
