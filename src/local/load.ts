@@ -13,6 +13,7 @@ import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import { createAwsClients } from '../adapters/aws/clients.js';
 import { createOrderDependencies } from '../adapters/aws/order-dependencies.js';
+import { createAuthenticator } from '../graphql/authentication.js';
 import { checkInvariants, readOrderSystemState } from '../reliability/audit.js';
 import { sweepOrders } from '../use-cases/sweep-orders.js';
 import { startEmulators } from './emulators.js';
@@ -63,6 +64,8 @@ const unexpected: unknown[] = [];
 const gateway = createHttpGateway(
   createHttpApiHandler({
     deps,
+    // Authentication off, as in local mode: the load measures the order path, not token checks.
+    authenticate: await createAuthenticator({ mode: 'off' }),
     logger: { error: (_message, details) => unexpected.push(details) },
   }),
 );
