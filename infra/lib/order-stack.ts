@@ -10,7 +10,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { Construct } from 'constructs';
-import { LAMBDA_ENTRIES } from '../bundling.js';
+import { LAMBDA_ENTRIES, type LambdaEntryName } from '../bundling.js';
 import { EncryptedTopic } from './constructs/encrypted-topic.js';
 import { GraphqlHttpApi } from './constructs/graphql-http-api.js';
 import { OrderAlarms } from './constructs/order-alarms.js';
@@ -79,13 +79,32 @@ export interface OrderStackProps extends StackProps {
  * schedule, the admin-alert topic, and alarms with a dashboard.
  */
 export class OrderStack extends Stack {
+  /** The orders table. */
+  readonly orders: OrderTable;
+  /** The order queue and its dead-letter queue. */
+  readonly orderQueues: OrderQueues;
+  /** The topic of new-order alerts for administrators. */
+  readonly adminAlerts: EncryptedTopic;
+  /** The topic alarms are sent to. */
+  readonly operations: EncryptedTopic;
+  /** The user pool behind the API's authorizer. */
+  readonly users: OrderUserPool;
+  /** The three functions, by their entry name. */
+  readonly functions: Readonly<Record<LambdaEntryName, OrderFunction>>;
+  /** The HTTP API in front of the GraphQL function. */
+  readonly graphqlApi: GraphqlHttpApi;
+  /** The alarms. */
+  readonly alarms: OrderAlarms;
+
   constructor(scope: Construct, id: string, props: OrderStackProps = {}) {
     super(scope, id, props);
     const retain = props.retainData ?? true;
     const keep = retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
 
     const table = new OrderTable(this, 'Orders', { retain });
-    const queues = new OrderQueues(this, 'OrderQueues', { consumerTimeout: CONSUMER_TIMEOUT });
+    const queues = new OrderQueues(this, 'OrderQueues', {
+      consumerTimeout: CONSUMER_TIMEOUT,
+    });
     const alerts = new EncryptedTopic(this, 'AdminAlerts', {
       displayName: 'Order alerts',
       email: props.adminEmail,
@@ -191,7 +210,7 @@ export class OrderStack extends Stack {
       ProcessOrders: consumer.function,
       SweepOrders: sweeper.function,
     };
-    new OrderAlarms(this, 'Alarms', {
+    const alarms = new OrderAlarms(this, 'Alarms', {
       topic: operations.topic,
       api: http.api,
       functions,
@@ -207,6 +226,15 @@ export class OrderStack extends Stack {
       queue: queues.queue,
       deadLetterQueue: queues.deadLetterQueue,
     });
+
+    this.orders = table;
+    this.orderQueues = queues;
+    this.adminAlerts = alerts;
+    this.operations = operations;
+    this.users = users;
+    this.functions = { graphql: api, processOrders: consumer, sweepOrders: sweeper };
+    this.graphqlApi = http;
+    this.alarms = alarms;
 
     const outputs = {
       GraphqlUrl: http.graphqlUrl,
