@@ -10,7 +10,9 @@ export const LAMBDA_BUNDLE_OPTIONS = {
   target: 'node22',
   format: 'esm',
   minify: true,
-  sourcemap: 'external',
+  // Linked, not external: Node's --enable-source-maps finds the map only through the
+  // sourceMappingURL comment that 'external' leaves out.
+  sourcemap: 'linked',
   mainFields: ['module', 'main'],
   loader: { '.graphql': 'text' },
   // ESM bundles of CommonJS dependencies still call require().
@@ -22,4 +24,9 @@ export const LAMBDA_BUNDLE_OPTIONS = {
 /** Lambda entry points: name → source file, relative to the repository root. */
 export const LAMBDA_ENTRIES = {
   graphql: 'src/handlers/graphql.ts',
+  processOrders: 'src/handlers/process-orders.ts',
+  sweepOrders: 'src/handlers/sweep-orders.ts',
 } as const;
+
+/** The name of a Lambda entry point in {@link LAMBDA_ENTRIES}. */
+export type LambdaEntryName = keyof typeof LAMBDA_ENTRIES;

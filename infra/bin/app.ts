@@ -1,0 +1,3 @@
+import { createOrderApp } from '../lib/order-app.js';
+
+createOrderApp();

@@ -1,0 +1,130 @@
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type * as cognito from 'aws-cdk-lib/aws-cognito';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+
+/** Path of the GraphQL endpoint. */
+export const GRAPHQL_PATH = '/graphql';
+
+/** Steady-state requests per second and burst the default stage admits before answering 429. */
+export const DEFAULT_THROTTLE = { rateLimit: 50, burstLimit: 100 } as const;
+
+/** Props of {@link GraphqlHttpApi}. */
+export interface GraphqlHttpApiProps {
+  /** The function that serves GraphQL (API Gateway payload format 2.0). */
+  readonly handler: lambda.IFunction;
+  /** The user pool whose tokens the API accepts. */
+  readonly userPool: cognito.IUserPool;
+  /** The app client: tokens must be issued to it. */
+  readonly userPoolClient: cognito.IUserPoolClient;
+  /**
+   * Browser origins allowed to call the API (CORS). With none, the API answers no preflight and
+   * browsers on other origins cannot call it; server-side clients are not affected.
+   * @default - none
+   */
+  readonly allowedOrigins?: readonly string[];
+  /**
+   * Requests per second (and burst) on the default stage.
+   * @default DEFAULT_THROTTLE
+   */
+  readonly throttle?: apigw.ThrottleSettings;
+  /**
+   * How long access logs are kept.
+   * @default RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
+  /**
+   * What happens to the access log group when the stack is deleted.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly logRemovalPolicy?: RemovalPolicy;
+}
+
+/**
+ * The public GraphQL endpoint: an HTTP API with `GET` and `POST /graphql` routed to the GraphQL
+ * function. Every route requires a JWT issued by the user pool to the app client; API Gateway
+ * verifies it (signature, issuer, audience, expiry) and refuses calls without one with 401
+ * before the function runs. The default stage is throttled and writes JSON access logs.
+ */
+export class GraphqlHttpApi extends Construct {
+  /** The HTTP API. */
+  readonly api: apigw.HttpApi;
+  /** The auto-deployed default stage. */
+  readonly stage: apigw.HttpStage;
+  /** The access log group. */
+  readonly accessLogs: logs.LogGroup;
+  /** The full URL of the GraphQL endpoint. */
+  readonly graphqlUrl: string;
+
+  constructor(scope: Construct, id: string, props: GraphqlHttpApiProps) {
+    super(scope, id);
+    const origins = props.allowedOrigins ?? [];
+    this.api = new apigw.HttpApi(this, 'Api', {
+      description: 'Order system GraphQL API',
+      createDefaultStage: false,
+      ...(origins.length > 0 && {
+        corsPreflight: {
+          allowOrigins: [...origins],
+          allowMethods: [apigw.CorsHttpMethod.GET, apigw.CorsHttpMethod.POST],
+          allowHeaders: ['authorization', 'content-type', 'apollo-require-preflight'],
+          maxAge: Duration.hours(1),
+        },
+      }),
+    });
+
+    this.accessLogs = new logs.LogGroup(this, 'AccessLogs', {
+      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.RETAIN,
+    });
+    this.stage = new apigw.HttpStage(this, 'DefaultStage', {
+      httpApi: this.api,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: props.throttle ?? DEFAULT_THROTTLE,
+      accessLogSettings: {
+        destination: new apigw.LogGroupLogDestination(this.accessLogs),
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            ip: '$context.identity.sourceIp',
+            requestTime: '$context.requestTime',
+            httpMethod: '$context.httpMethod',
+            routeKey: '$context.routeKey',
+            status: '$context.status',
+            protocol: '$context.protocol',
+            responseLength: '$context.responseLength',
+            responseLatency: '$context.responseLatency',
+            integrationLatency: '$context.integrationLatency',
+            integrationError: '$context.integrationErrorMessage',
+            authorizerError: '$context.authorizer.error',
+            caller: '$context.authorizer.claims.sub',
+          }),
+        ),
+      },
+    });
+
+    const region = Stack.of(this).region;
+    const authorizer = new HttpJwtAuthorizer(
+      'CognitoJwt',
+      `https://cognito-idp.${region}.amazonaws.com/${props.userPool.userPoolId}`,
+      {
+        jwtAudience: [props.userPoolClient.userPoolClientId],
+        identitySource: ['$request.header.Authorization'],
+      },
+    );
+    this.api.addRoutes({
+      path: GRAPHQL_PATH,
+      methods: [apigw.HttpMethod.GET, apigw.HttpMethod.POST],
+      integration: new HttpLambdaIntegration('GraphqlFunction', props.handler, {
+        payloadFormatVersion: apigw.PayloadFormatVersion.VERSION_2_0,
+      }),
+      authorizer,
+    });
+    this.graphqlUrl = `${this.api.apiEndpoint}${GRAPHQL_PATH}`;
+  }
+}

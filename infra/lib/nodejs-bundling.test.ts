@@ -1,0 +1,54 @@
+import { OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { describe, expect, it } from 'vitest';
+import { LAMBDA_BUNDLE_OPTIONS } from '../bundling.js';
+import { toNodejsBundling } from './nodejs-bundling.js';
+
+describe('toNodejsBundling', () => {
+  it('maps the project bundle options onto NodejsFunction props one by one', () => {
+    const { bundling, sourceMapsEnabled } = toNodejsBundling(LAMBDA_BUNDLE_OPTIONS);
+
+    expect(bundling).toMatchObject({
+      format: OutputFormat.ESM,
+      minify: LAMBDA_BUNDLE_OPTIONS.minify,
+      sourceMap: true,
+      target: LAMBDA_BUNDLE_OPTIONS.target,
+      mainFields: LAMBDA_BUNDLE_OPTIONS.mainFields,
+      loader: LAMBDA_BUNDLE_OPTIONS.loader,
+      banner: LAMBDA_BUNDLE_OPTIONS.banner.js,
+      externalModules: [],
+    });
+    expect(bundling.esbuildArgs).toBeUndefined();
+    expect(sourceMapsEnabled).toBe(true);
+  });
+
+  it('reports source maps Node cannot find when the map is external', () => {
+    const { bundling, sourceMapsEnabled } = toNodejsBundling({
+      bundle: true,
+      sourcemap: 'external',
+    });
+
+    expect(bundling.sourceMapMode).toBe(SourceMapMode.EXTERNAL);
+    expect(sourceMapsEnabled).toBe(false);
+  });
+
+  it('passes scalar and repeated options without a prop of their own as esbuild flags', () => {
+    const { bundling } = toNodejsBundling({
+      bundle: true,
+      legalComments: 'none',
+      treeShaking: true,
+      drop: ['debugger'],
+    });
+
+    expect(bundling.esbuildArgs).toEqual({
+      '--legal-comments': 'none',
+      '--tree-shaking': true,
+      '--drop': ['debugger'],
+    });
+  });
+
+  it('refuses an option it cannot carry over rather than bundle differently', () => {
+    expect(() => toNodejsBundling({ bundle: true, alias: { a: 'b' } })).toThrow(/'alias'/);
+    expect(() => toNodejsBundling({ bundle: true, format: 'iife' })).toThrow(/'format'/);
+    expect(() => toNodejsBundling({ bundle: false })).toThrow(/'bundle'/);
+  });
+});

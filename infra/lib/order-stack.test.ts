@@ -1,0 +1,606 @@
+import { App } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { ORDER_TABLE_INDEXES } from '../../src/adapters/aws/dynamodb-order-store.js';
+import { CONFIG_ENV } from '../../src/config.js';
+import { MAX_RECEIVE_COUNT as LOCAL_MAX_RECEIVE_COUNT } from '../../src/local/resources.js';
+import { DEFAULT_THROTTLE } from './constructs/graphql-http-api.js';
+import { CONSUMER_MAX_CONCURRENCY, OrderStack } from './order-stack.js';
+import { ADMIN_GROUP, METRICS_NAMESPACE, SERVICE_NAMES } from './runtime-environment.js';
+import {
+  actionsOf,
+  allowedActions,
+  logicalId,
+  propertiesOf,
+  resources,
+  roleStatements,
+  statementsOf,
+} from './testing/template-queries.js';
+
+const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+const stack = new OrderStack(app, 'OrderSystem', { adminEmail: 'ops@example.com' });
+const template = Template.fromStack(stack);
+
+const ids = {
+  table: logicalId(stack.orders.table),
+  queue: logicalId(stack.orderQueues.queue),
+  deadLetterQueue: logicalId(stack.orderQueues.deadLetterQueue),
+  alertsTopic: logicalId(stack.adminAlerts.topic),
+  alertsKey: logicalId(stack.adminAlerts.key),
+  operationsTopic: logicalId(stack.operations.topic),
+  userPool: logicalId(stack.users.userPool),
+  client: logicalId(stack.users.client),
+  api: logicalId(stack.graphqlApi.api),
+};
+const fn = (name: keyof OrderStack['functions']) => ({
+  id: logicalId(stack.functions[name].function),
+  roleId: logicalId(stack.functions[name].role),
+  logGroupId: logicalId(stack.functions[name].logGroup),
+});
+const functionNames = ['graphql', 'processOrders', 'sweepOrders'] as const;
+const tableArn = { 'Fn::GetAtt': [ids.table, 'Arn'] };
+const indexArn = (index: string) => ({
+  'Fn::Join': ['', [tableArn, `/index/${index}`]],
+});
+const environmentOf = (name: keyof OrderStack['functions']) =>
+  (propertiesOf(template, fn(name).id).Environment as { Variables: Record<string, unknown> })
+    .Variables;
+
+describe('orders table', () => {
+  it('has the partition key, capacity mode, recovery and encryption the store relies on', () => {
+    template.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Retain',
+      Properties: {
+        KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+        BillingMode: 'PAY_PER_REQUEST',
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        // Enabled without a key id: KMS with the AWS managed key aws/dynamodb.
+        SSESpecification: { SSEEnabled: true, KMSMasterKeyId: Match.absent() },
+        DeletionProtectionEnabled: true,
+        TimeToLiveSpecification: Match.absent(),
+      },
+    });
+  });
+
+  it('declares exactly the indexes the order store queries when it lists and sweeps orders', () => {
+    const { GlobalSecondaryIndexes } = propertiesOf(template, ids.table) as {
+      GlobalSecondaryIndexes: { IndexName: string; Projection: unknown }[];
+    };
+
+    expect(GlobalSecondaryIndexes.map((index) => index.IndexName).sort()).toEqual(
+      Object.values(ORDER_TABLE_INDEXES).sort(),
+    );
+    for (const index of GlobalSecondaryIndexes) {
+      expect(index.Projection).toEqual({ ProjectionType: 'ALL' });
+    }
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      GlobalSecondaryIndexes: Match.arrayWith([
+        Match.objectLike({
+          IndexName: ORDER_TABLE_INDEXES.byCustomer,
+          KeySchema: [
+            { AttributeName: 'customerId', KeyType: 'HASH' },
+            { AttributeName: 'sortKey', KeyType: 'RANGE' },
+          ],
+        }),
+        Match.objectLike({
+          IndexName: ORDER_TABLE_INDEXES.byCustomerStatus,
+          KeySchema: [
+            { AttributeName: 'customerStatus', KeyType: 'HASH' },
+            { AttributeName: 'sortKey', KeyType: 'RANGE' },
+          ],
+        }),
+        Match.objectLike({
+          IndexName: ORDER_TABLE_INDEXES.undispatched,
+          KeySchema: [
+            { AttributeName: 'dispatchPending', KeyType: 'HASH' },
+            { AttributeName: 'createdAt', KeyType: 'RANGE' },
+          ],
+        }),
+      ]),
+      AttributeDefinitions: Match.arrayWith(
+        ['id', 'customerId', 'sortKey', 'customerStatus', 'dispatchPending', 'createdAt'].map(
+          (name) => ({ AttributeName: name, AttributeType: 'S' }),
+        ),
+      ),
+    });
+  });
+});
+
+describe('order queues', () => {
+  it('makes the order queue FIFO without content-based deduplication, encrypted, with the redrive the local runtime uses', () => {
+    expect(propertiesOf(template, ids.queue)).toMatchObject({
+      FifoQueue: true,
+      ContentBasedDeduplication: false,
+      SqsManagedSseEnabled: true,
+      RedrivePolicy: {
+        deadLetterTargetArn: { 'Fn::GetAtt': [ids.deadLetterQueue, 'Arn'] },
+        maxReceiveCount: LOCAL_MAX_RECEIVE_COUNT,
+      },
+    });
+  });
+
+  it('keeps dead letters 14 days in a FIFO, encrypted queue', () => {
+    expect(propertiesOf(template, ids.deadLetterQueue)).toMatchObject({
+      FifoQueue: true,
+      ContentBasedDeduplication: false,
+      SqsManagedSseEnabled: true,
+      MessageRetentionPeriod: 14 * 24 * 3600,
+    });
+  });
+
+  it('sets the visibility timeout to at least six times the consumer timeout', () => {
+    const { VisibilityTimeout } = propertiesOf(template, ids.queue) as {
+      VisibilityTimeout: number;
+    };
+    const { Timeout } = propertiesOf(template, fn('processOrders').id) as { Timeout: number };
+
+    expect(VisibilityTimeout).toBeGreaterThanOrEqual(6 * Timeout);
+  });
+
+  it('denies requests without TLS on both queues', () => {
+    for (const queueId of [ids.queue, ids.deadLetterQueue]) {
+      template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+        Queues: [{ Ref: queueId }],
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Effect: 'Deny',
+              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+            }),
+          ]),
+        },
+      });
+    }
+  });
+});
+
+describe('topics', () => {
+  it('encrypts both topics with their own rotating keys and refuses requests without TLS', () => {
+    for (const topic of [stack.adminAlerts, stack.operations]) {
+      const topicId = logicalId(topic.topic);
+      expect(propertiesOf(template, topicId).KmsMasterKeyId).toEqual({
+        'Fn::GetAtt': [logicalId(topic.key), 'Arn'],
+      });
+      expect(propertiesOf(template, logicalId(topic.key)).EnableKeyRotation).toBe(true);
+      template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+        Topics: [{ Ref: topicId }],
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Effect: 'Deny',
+              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+            }),
+          ]),
+        },
+      });
+    }
+  });
+
+  it('subscribes the admin e-mail address to alerts and alarms when one is given', () => {
+    for (const topicId of [ids.alertsTopic, ids.operationsTopic]) {
+      template.hasResourceProperties('AWS::SNS::Subscription', {
+        Protocol: 'email',
+        Endpoint: 'ops@example.com',
+        TopicArn: { Ref: topicId },
+      });
+    }
+  });
+
+  it('lets CloudWatch alarms publish to the operations topic and use its key', () => {
+    const cloudwatch = { Service: 'cloudwatch.amazonaws.com' };
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      Topics: [{ Ref: ids.operationsTopic }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Allow', Principal: cloudwatch, Action: 'sns:Publish' }),
+        ]),
+      },
+    });
+    template.hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Allow',
+            Principal: cloudwatch,
+            Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+          }),
+        ]),
+      },
+    });
+  });
+});
+
+describe('functions', () => {
+  it('runs every function on Node.js 22, arm64, with active tracing and source maps', () => {
+    for (const name of functionNames) {
+      expect(propertiesOf(template, fn(name).id)).toMatchObject({
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        Handler: 'index.handler',
+        TracingConfig: { Mode: 'Active' },
+        LoggingConfig: { LogGroup: { Ref: fn(name).logGroupId } },
+        Environment: { Variables: { NODE_OPTIONS: '--enable-source-maps' } },
+      });
+    }
+  });
+
+  it('gives every function its own log group kept one month', () => {
+    for (const name of functionNames) {
+      expect(propertiesOf(template, fn(name).logGroupId).RetentionInDays).toBe(30);
+    }
+  });
+
+  it('sets on the API every variable src/config.ts reads except the one Lambda sets', () => {
+    const configKeys = Object.values(CONFIG_ENV).filter((key) => key !== CONFIG_ENV.region);
+
+    expect(Object.keys(environmentOf('graphql'))).toEqual(expect.arrayContaining(configKeys));
+    expect(environmentOf('graphql')).toMatchObject({
+      [CONFIG_ENV.introspection]: 'false',
+      [CONFIG_ENV.sandbox]: 'false',
+      [CONFIG_ENV.tableName]: { Ref: ids.table },
+      [CONFIG_ENV.queueUrl]: { Ref: ids.queue },
+      [CONFIG_ENV.topicArn]: { Ref: ids.alertsTopic },
+      AUTH_MODE: 'apigateway',
+      ADMIN_GROUP,
+      POWERTOOLS_SERVICE_NAME: SERVICE_NAMES.api,
+      POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+    });
+  });
+
+  it('gives the consumer and the sweeper the resource variables and their own service names', () => {
+    for (const [name, service] of [
+      ['processOrders', SERVICE_NAMES.consumer],
+      ['sweepOrders', SERVICE_NAMES.sweeper],
+    ] as const) {
+      expect(environmentOf(name)).toMatchObject({
+        [CONFIG_ENV.tableName]: { Ref: ids.table },
+        [CONFIG_ENV.queueUrl]: { Ref: ids.queue },
+        [CONFIG_ENV.topicArn]: { Ref: ids.alertsTopic },
+        POWERTOOLS_SERVICE_NAME: service,
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+      });
+    }
+  });
+
+  it('never sets AWS_REGION, which Lambda provides', () => {
+    for (const name of functionNames) {
+      expect(environmentOf(name)).not.toHaveProperty(CONFIG_ENV.region);
+    }
+  });
+
+  it('feeds the consumer batches of ten from the order queue with partial batch failures', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: fn('processOrders').id },
+      EventSourceArn: { 'Fn::GetAtt': [ids.queue, 'Arn'] },
+      BatchSize: 10,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ScalingConfig: { MaximumConcurrency: CONSUMER_MAX_CONCURRENCY },
+    });
+  });
+
+  it('runs the sweeper every five minutes', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(5 minutes)',
+      State: 'ENABLED',
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [fn('sweepOrders').id, 'Arn'] } })],
+    });
+  });
+});
+
+describe('permissions', () => {
+  const statementFor = (roleId: string, action: string) =>
+    roleStatements(template, roleId).find((statement) => actionsOf(statement).includes(action));
+
+  it('lets the API write and read orders, query its two indexes, enqueue and publish, and nothing more', () => {
+    const { roleId } = fn('graphql');
+
+    expect(allowedActions(template, roleId)).toEqual(
+      [
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:Query',
+        'dynamodb:UpdateItem',
+        'kms:Decrypt',
+        'kms:GenerateDataKey',
+        'logs:CreateLogStream',
+        'logs:PutLogEvents',
+        'sns:Publish',
+        'sqs:SendMessage',
+        'xray:PutTelemetryRecords',
+        'xray:PutTraceSegments',
+      ].sort(),
+    );
+    expect(statementFor(roleId, 'dynamodb:PutItem')?.Resource).toEqual(tableArn);
+    expect(statementFor(roleId, 'dynamodb:Query')?.Resource).toEqual([
+      indexArn(ORDER_TABLE_INDEXES.byCustomer),
+      indexArn(ORDER_TABLE_INDEXES.byCustomerStatus),
+    ]);
+    expect(statementFor(roleId, 'sqs:SendMessage')?.Resource).toEqual({
+      'Fn::GetAtt': [ids.queue, 'Arn'],
+    });
+    expect(statementFor(roleId, 'sns:Publish')?.Resource).toEqual({ Ref: ids.alertsTopic });
+    expect(statementFor(roleId, 'kms:GenerateDataKey')?.Resource).toEqual({
+      'Fn::GetAtt': [ids.alertsKey, 'Arn'],
+    });
+  });
+
+  it('lets the consumer read and update orders and consume the queue, and nothing more', () => {
+    const { roleId } = fn('processOrders');
+
+    expect(allowedActions(template, roleId)).toEqual(
+      [
+        'dynamodb:GetItem',
+        'dynamodb:UpdateItem',
+        'logs:CreateLogStream',
+        'logs:PutLogEvents',
+        'sqs:ChangeMessageVisibility',
+        'sqs:DeleteMessage',
+        'sqs:GetQueueAttributes',
+        'sqs:GetQueueUrl',
+        'sqs:ReceiveMessage',
+        'xray:PutTelemetryRecords',
+        'xray:PutTraceSegments',
+      ].sort(),
+    );
+    expect(statementFor(roleId, 'dynamodb:UpdateItem')?.Resource).toEqual(tableArn);
+  });
+
+  it('lets the sweeper query only the undispatched index, update orders, enqueue and publish', () => {
+    const { roleId } = fn('sweepOrders');
+
+    expect(allowedActions(template, roleId)).toEqual(
+      [
+        'dynamodb:GetItem',
+        'dynamodb:Query',
+        'dynamodb:UpdateItem',
+        'kms:Decrypt',
+        'kms:GenerateDataKey',
+        'logs:CreateLogStream',
+        'logs:PutLogEvents',
+        'sns:Publish',
+        'sqs:SendMessage',
+        'xray:PutTelemetryRecords',
+        'xray:PutTraceSegments',
+      ].sort(),
+    );
+    expect(statementFor(roleId, 'dynamodb:Query')?.Resource).toEqual(
+      indexArn(ORDER_TABLE_INDEXES.undispatched),
+    );
+  });
+
+  it('allows no wildcard action in any identity or resource policy', () => {
+    const identity = Object.values(resources(template, 'AWS::IAM::Policy')).flatMap(statementsOf);
+    const resourcePolicies = Object.values(resources(template))
+      .filter((r) => r.Type === 'AWS::SQS::QueuePolicy' || r.Type === 'AWS::SNS::TopicPolicy')
+      .flatMap(statementsOf);
+    const allowed = [...identity, ...resourcePolicies]
+      .filter((statement) => statement.Effect === 'Allow')
+      .flatMap(actionsOf);
+
+    expect(allowed.length).toBeGreaterThan(0);
+    expect(allowed.filter((action) => action.includes('*'))).toEqual([]);
+  });
+
+  it('attaches no AWS managed policy to any role', () => {
+    for (const role of Object.values(resources(template, 'AWS::IAM::Role'))) {
+      expect(role.Properties?.ManagedPolicyArns).toBeUndefined();
+    }
+  });
+});
+
+describe('HTTP API', () => {
+  it('routes GET and POST /graphql to the GraphQL function with payload format 2.0', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Integration', {
+      ApiId: { Ref: ids.api },
+      IntegrationType: 'AWS_PROXY',
+      IntegrationUri: { 'Fn::GetAtt': [fn('graphql').id, 'Arn'] },
+      PayloadFormatVersion: '2.0',
+    });
+    const routeKeys = Object.values(resources(template, 'AWS::ApiGatewayV2::Route'))
+      .map((route) => route.Properties?.RouteKey)
+      .sort();
+    expect(routeKeys).toEqual(['GET /graphql', 'POST /graphql']);
+  });
+
+  it('requires a JWT from the user pool and its app client on every route', () => {
+    const authorizers = resources(template, 'AWS::ApiGatewayV2::Authorizer');
+    const [authorizerId] = Object.keys(authorizers);
+    expect(Object.keys(authorizers)).toHaveLength(1);
+    expect(authorizers[authorizerId ?? '']?.Properties).toMatchObject({
+      AuthorizerType: 'JWT',
+      IdentitySource: ['$request.header.Authorization'],
+      JwtConfiguration: {
+        Audience: [{ Ref: ids.client }],
+        Issuer: {
+          'Fn::Join': [
+            '',
+            [
+              'https://cognito-idp.',
+              { Ref: 'AWS::Region' },
+              '.amazonaws.com/',
+              { Ref: ids.userPool },
+            ],
+          ],
+        },
+      },
+    });
+    for (const route of Object.values(resources(template, 'AWS::ApiGatewayV2::Route'))) {
+      expect(route.Properties).toMatchObject({
+        AuthorizationType: 'JWT',
+        AuthorizerId: { Ref: authorizerId },
+      });
+    }
+  });
+
+  it('throttles the default stage and writes JSON access logs to a log group', () => {
+    const stage = Object.values(resources(template, 'AWS::ApiGatewayV2::Stage'))[0]?.Properties;
+    const logGroupId = logicalId(stack.graphqlApi.accessLogs);
+
+    expect(stage).toMatchObject({
+      StageName: '$default',
+      AutoDeploy: true,
+      DefaultRouteSettings: {
+        ThrottlingRateLimit: DEFAULT_THROTTLE.rateLimit,
+        ThrottlingBurstLimit: DEFAULT_THROTTLE.burstLimit,
+      },
+      AccessLogSettings: { DestinationArn: { 'Fn::GetAtt': [logGroupId, 'Arn'] } },
+    });
+    const { Format } = (stage?.AccessLogSettings ?? {}) as { Format?: string };
+    expect(JSON.parse(Format ?? '{}')).toMatchObject({
+      requestId: '$context.requestId',
+      status: '$context.status',
+    });
+  });
+
+  it('answers no CORS preflight when no origin is allowed', () => {
+    expect(propertiesOf(template, ids.api).CorsConfiguration).toBeUndefined();
+  });
+});
+
+describe('user pool', () => {
+  it('lets only administrators create accounts, with a strong password policy and threat protection', () => {
+    expect(propertiesOf(template, ids.userPool)).toMatchObject({
+      AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+      Policies: {
+        PasswordPolicy: {
+          MinimumLength: 12,
+          RequireLowercase: true,
+          RequireUppercase: true,
+          RequireNumbers: true,
+          RequireSymbols: true,
+        },
+      },
+      UserPoolTier: 'PLUS',
+      UserPoolAddOns: { AdvancedSecurityMode: 'ENFORCED' },
+      DeletionProtection: 'ACTIVE',
+    });
+  });
+
+  it('has the admins group and a public client without a secret', () => {
+    template.hasResourceProperties('AWS::Cognito::UserPoolGroup', {
+      GroupName: ADMIN_GROUP,
+      UserPoolId: { Ref: ids.userPool },
+    });
+    expect(propertiesOf(template, ids.client)).toMatchObject({
+      GenerateSecret: false,
+      ExplicitAuthFlows: expect.arrayContaining([
+        'ALLOW_USER_SRP_AUTH',
+        'ALLOW_ADMIN_USER_PASSWORD_AUTH',
+      ]),
+    });
+  });
+});
+
+describe('alarms and dashboard', () => {
+  const operationsAction = [{ Ref: ids.operationsTopic }];
+  const alarmOn = (properties: Record<string, unknown>) =>
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmActions: operationsAction,
+      OKActions: operationsAction,
+      TreatMissingData: 'notBreaching',
+      ...properties,
+    });
+
+  it('raises an alarm on any API 5xx', () => {
+    alarmOn({
+      Namespace: 'AWS/ApiGateway',
+      MetricName: '5xx',
+      Dimensions: [{ Name: 'ApiId', Value: { Ref: ids.api } }],
+      Threshold: 1,
+    });
+  });
+
+  it('raises alarms on errors and throttles of every function', () => {
+    for (const name of functionNames) {
+      for (const metric of ['Errors', 'Throttles']) {
+        alarmOn({
+          Namespace: 'AWS/Lambda',
+          MetricName: metric,
+          Dimensions: [{ Name: 'FunctionName', Value: { Ref: fn(name).id } }],
+        });
+      }
+    }
+  });
+
+  it('raises an alarm as soon as the dead-letter queue holds a message', () => {
+    alarmOn({
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [
+        { Name: 'QueueName', Value: { 'Fn::GetAtt': [ids.deadLetterQueue, 'QueueName'] } },
+      ],
+      ComparisonOperator: 'GreaterThanThreshold',
+      Threshold: 0,
+    });
+  });
+
+  it('raises an alarm when the oldest order message is too old', () => {
+    alarmOn({
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateAgeOfOldestMessage',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [ids.queue, 'QueueName'] } }],
+    });
+  });
+
+  it('raises alarms on throttled table requests and read or write throttle events', () => {
+    const metricsOf = (metricName: string) =>
+      Match.arrayWith([
+        Match.objectLike({
+          MetricStat: Match.objectLike({
+            Metric: Match.objectLike({
+              Namespace: 'AWS/DynamoDB',
+              MetricName: metricName,
+              Dimensions: Match.arrayWith([{ Name: 'TableName', Value: { Ref: ids.table } }]),
+            }),
+          }),
+        }),
+      ]);
+    alarmOn({ Metrics: metricsOf('ThrottledRequests') });
+    alarmOn({ Metrics: metricsOf('ReadThrottleEvents') });
+    alarmOn({ Metrics: metricsOf('WriteThrottleEvents') });
+  });
+
+  it('shows the business metrics the code emits, API latency percentiles and queue depths', () => {
+    const [dashboard] = Object.values(resources(template, 'AWS::CloudWatch::Dashboard'));
+    const body = JSON.stringify(dashboard?.Properties?.DashboardBody);
+
+    for (const metric of [
+      'OrdersPlaced',
+      'OrderValue',
+      'DispatchFailures',
+      'OrdersProcessed',
+      'ConsumerFailures',
+    ]) {
+      expect(body).toContain(`[\\"${METRICS_NAMESPACE}\\",\\"${metric}\\",\\"service\\"`);
+    }
+    expect(body).toContain(
+      `[\\"${METRICS_NAMESPACE}\\",\\"OrdersPlaced\\",\\"service\\",\\"${SERVICE_NAMES.api}\\"`,
+    );
+    for (const statistic of ['p50', 'p90', 'p99']) {
+      expect(body).toContain(`\\"stat\\":\\"${statistic}\\"`);
+    }
+    expect(body).toContain('ApproximateNumberOfMessagesVisible');
+    expect(body).toContain('ApproximateAgeOfOldestMessage');
+  });
+});
+
+describe('outputs', () => {
+  it('exports what a client and an operator need to reach the system', () => {
+    const outputs = Object.keys(template.toJSON().Outputs);
+
+    expect(outputs).toEqual(
+      expect.arrayContaining([
+        'GraphqlUrl',
+        'OrdersTableName',
+        'OrdersQueueUrl',
+        'OrdersQueueName',
+        'AdminAlertsTopicArn',
+        'UserPoolId',
+        'UserPoolClientId',
+      ]),
+    );
+    template.hasOutput('GraphqlUrl', {
+      Value: Match.objectLike({ 'Fn::Join': ['', Match.arrayWith(['/graphql'])] }),
+    });
+  });
+});

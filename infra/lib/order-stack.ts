@@ -1,0 +1,252 @@
+import {
+  Annotations,
+  CfnOutput,
+  Duration,
+  RemovalPolicy,
+  Stack,
+  type StackProps,
+} from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type { Construct } from 'constructs';
+import { LAMBDA_ENTRIES, type LambdaEntryName } from '../bundling.js';
+import { EncryptedTopic } from './constructs/encrypted-topic.js';
+import { GraphqlHttpApi } from './constructs/graphql-http-api.js';
+import { OrderAlarms } from './constructs/order-alarms.js';
+import { OrderDashboard } from './constructs/order-dashboard.js';
+import { OrderFunction } from './constructs/order-function.js';
+import { OrderQueues } from './constructs/order-queues.js';
+import { OrderTable } from './constructs/order-table.js';
+import { OrderUserPool } from './constructs/order-user-pool.js';
+import {
+  ADMIN_GROUP,
+  METRICS_NAMESPACE,
+  RUNTIME_ENV,
+  SERVICE_NAMES,
+} from './runtime-environment.js';
+
+/**
+ * The consumer's timeout: a batch of ten order messages, each a few table reads and writes.
+ * The order queue's visibility timeout is six times this.
+ */
+export const CONSUMER_TIMEOUT = Duration.seconds(30);
+
+/** Most consumer invocations at once; FIFO message groups bound it further. */
+export const CONSUMER_MAX_CONCURRENCY = 5;
+
+/** How often the sweeper looks for orders whose queue message or alert was never sent. */
+export const SWEEP_INTERVAL = Duration.minutes(5);
+
+/** Props of {@link OrderStack}. */
+export interface OrderStackProps extends StackProps {
+  /**
+   * E-mail address for new-order alerts (and, unless `alarmEmail` is given, alarms).
+   * @default - no subscription; a warning says how to add one
+   */
+  readonly adminEmail?: string;
+  /**
+   * E-mail address for alarms.
+   * @default - `adminEmail`
+   */
+  readonly alarmEmail?: string;
+  /**
+   * Browser origins allowed to call the API.
+   * @default - none
+   */
+  readonly allowedOrigins?: readonly string[];
+  /**
+   * Whether the GraphQL schema may be introspected.
+   * @default false
+   */
+  readonly graphqlIntrospection?: boolean;
+  /**
+   * Whether GET on the endpoint serves the Apollo Sandbox landing page.
+   * @default false
+   */
+  readonly graphqlSandbox?: boolean;
+  /**
+   * Keep data when the stack is deleted: the table and user pool are retained and protected
+   * against deletion, and logs and keys are kept. Set false only for throw-away stacks.
+   * @default true
+   */
+  readonly retainData?: boolean;
+}
+
+/**
+ * The order system in one stack: the GraphQL API behind an HTTP API with Cognito JWT
+ * authorization, the orders table, the FIFO order queue and its consumer, the sweeper on a
+ * schedule, the admin-alert topic, and alarms with a dashboard.
+ */
+export class OrderStack extends Stack {
+  /** The orders table. */
+  readonly orders: OrderTable;
+  /** The order queue and its dead-letter queue. */
+  readonly orderQueues: OrderQueues;
+  /** The topic of new-order alerts for administrators. */
+  readonly adminAlerts: EncryptedTopic;
+  /** The topic alarms are sent to. */
+  readonly operations: EncryptedTopic;
+  /** The user pool behind the API's authorizer. */
+  readonly users: OrderUserPool;
+  /** The three functions, by their entry name. */
+  readonly functions: Readonly<Record<LambdaEntryName, OrderFunction>>;
+  /** The HTTP API in front of the GraphQL function. */
+  readonly graphqlApi: GraphqlHttpApi;
+  /** The alarms. */
+  readonly alarms: OrderAlarms;
+
+  constructor(scope: Construct, id: string, props: OrderStackProps = {}) {
+    super(scope, id, props);
+    const retain = props.retainData ?? true;
+    const keep = retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+
+    const table = new OrderTable(this, 'Orders', { retain });
+    const queues = new OrderQueues(this, 'OrderQueues', {
+      consumerTimeout: CONSUMER_TIMEOUT,
+    });
+    const alerts = new EncryptedTopic(this, 'AdminAlerts', {
+      displayName: 'Order alerts',
+      email: props.adminEmail,
+      keyRemovalPolicy: keep,
+    });
+    const operations = new EncryptedTopic(this, 'Operations', {
+      displayName: 'Order system alarms',
+      email: props.alarmEmail ?? props.adminEmail,
+      allowCloudWatchAlarms: true,
+      keyRemovalPolicy: keep,
+    });
+    if (!props.adminEmail) {
+      Annotations.of(this).addWarningV2(
+        'order-system:no-admin-email',
+        'No adminEmail given: new-order alerts and alarms reach no one. Deploy with -c adminEmail=ops@example.com to subscribe an address.',
+      );
+    }
+    const users = new OrderUserPool(this, 'Users', { adminGroupName: ADMIN_GROUP, retain });
+
+    const shared = {
+      [RUNTIME_ENV.tableName]: table.table.tableName,
+      [RUNTIME_ENV.queueUrl]: queues.queue.queueUrl,
+      [RUNTIME_ENV.topicArn]: alerts.topic.topicArn,
+      [RUNTIME_ENV.metricsNamespace]: METRICS_NAMESPACE,
+    };
+    const functionDefaults = { logRemovalPolicy: keep } as const;
+
+    // 1024 MB: Apollo's start-up is CPU-bound and Lambda's CPU grows with memory, so cold starts
+    // shorten; 10 s bounds a request well inside API Gateway's 30 s integration limit.
+    const api = new OrderFunction(this, 'GraphqlFunction', {
+      ...functionDefaults,
+      entry: LAMBDA_ENTRIES.graphql,
+      description: 'Order system GraphQL API',
+      memorySize: 1024,
+      timeout: Duration.seconds(10),
+      environment: {
+        ...shared,
+        [RUNTIME_ENV.serviceName]: SERVICE_NAMES.api,
+        [RUNTIME_ENV.introspection]: String(props.graphqlIntrospection ?? false),
+        [RUNTIME_ENV.sandbox]: String(props.graphqlSandbox ?? false),
+        [RUNTIME_ENV.authMode]: 'apigateway',
+        [RUNTIME_ENV.adminGroup]: ADMIN_GROUP,
+      },
+    });
+    // 512 MB: I/O-bound work on small batches; half the API's memory, still a quick start.
+    const consumer = new OrderFunction(this, 'ProcessOrdersFunction', {
+      ...functionDefaults,
+      entry: LAMBDA_ENTRIES.processOrders,
+      description: 'Order system queue consumer',
+      memorySize: 512,
+      timeout: CONSUMER_TIMEOUT,
+      environment: { ...shared, [RUNTIME_ENV.serviceName]: SERVICE_NAMES.consumer },
+    });
+    // 512 MB, 60 s: one sweep queries a page of stuck orders and re-dispatches each.
+    const sweeper = new OrderFunction(this, 'SweepOrdersFunction', {
+      ...functionDefaults,
+      entry: LAMBDA_ENTRIES.sweepOrders,
+      description: 'Order system sweeper: re-dispatches orders whose side effects never completed',
+      memorySize: 512,
+      timeout: Duration.seconds(60),
+      environment: { ...shared, [RUNTIME_ENV.serviceName]: SERVICE_NAMES.sweeper },
+    });
+
+    table.grantItems(api.function, 'PutItem', 'GetItem', 'UpdateItem');
+    table.grantQuery(api.function, 'byCustomer', 'byCustomerStatus');
+    queues.queue.grant(api.function, 'sqs:SendMessage');
+    alerts.grantPublish(api.function);
+
+    table.grantItems(consumer.function, 'GetItem', 'UpdateItem');
+    consumer.function.addEventSource(
+      new SqsEventSource(queues.queue, {
+        batchSize: 10,
+        reportBatchItemFailures: true,
+        maxConcurrency: CONSUMER_MAX_CONCURRENCY,
+      }),
+    );
+
+    table.grantItems(sweeper.function, 'GetItem', 'UpdateItem');
+    table.grantQuery(sweeper.function, 'undispatched');
+    queues.queue.grant(sweeper.function, 'sqs:SendMessage');
+    alerts.grantPublish(sweeper.function);
+    new events.Rule(this, 'SweepSchedule', {
+      description: 'Runs the order sweeper',
+      schedule: events.Schedule.rate(SWEEP_INTERVAL),
+      targets: [
+        new targets.LambdaFunction(sweeper.function, {
+          retryAttempts: 2,
+          maxEventAge: SWEEP_INTERVAL,
+        }),
+      ],
+    });
+
+    const http = new GraphqlHttpApi(this, 'GraphqlApi', {
+      handler: api.function,
+      userPool: users.userPool,
+      userPoolClient: users.client,
+      allowedOrigins: props.allowedOrigins,
+      logRemovalPolicy: keep,
+    });
+
+    const functions = {
+      GraphqlApi: api.function,
+      ProcessOrders: consumer.function,
+      SweepOrders: sweeper.function,
+    };
+    const alarms = new OrderAlarms(this, 'Alarms', {
+      topic: operations.topic,
+      api: http.api,
+      functions,
+      queue: queues.queue,
+      deadLetterQueue: queues.deadLetterQueue,
+      table: table.table,
+    });
+    new OrderDashboard(this, 'Dashboard', {
+      metricsNamespace: METRICS_NAMESPACE,
+      services: SERVICE_NAMES,
+      api: http.api,
+      functions,
+      queue: queues.queue,
+      deadLetterQueue: queues.deadLetterQueue,
+    });
+
+    this.orders = table;
+    this.orderQueues = queues;
+    this.adminAlerts = alerts;
+    this.operations = operations;
+    this.users = users;
+    this.functions = { graphql: api, processOrders: consumer, sweepOrders: sweeper };
+    this.graphqlApi = http;
+    this.alarms = alarms;
+
+    const outputs = {
+      GraphqlUrl: http.graphqlUrl,
+      OrdersTableName: table.table.tableName,
+      OrdersQueueUrl: queues.queue.queueUrl,
+      OrdersQueueName: queues.queue.queueName,
+      OrderDeadLetterQueueUrl: queues.deadLetterQueue.queueUrl,
+      AdminAlertsTopicArn: alerts.topic.topicArn,
+      OperationsTopicArn: operations.topic.topicArn,
+      UserPoolId: users.userPool.userPoolId,
+      UserPoolClientId: users.client.userPoolClientId,
+    };
+    for (const [name, value] of Object.entries(outputs)) new CfnOutput(this, name, { value });
+  }
+}
