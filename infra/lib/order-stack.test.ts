@@ -230,8 +230,16 @@ describe('functions', () => {
     }
   });
 
-  it('sets on the API every variable src/config.ts reads except the one Lambda sets', () => {
-    const configKeys = Object.values(CONFIG_ENV).filter((key) => key !== CONFIG_ENV.region);
+  it('sets on the API every variable src/config.ts reads except the one Lambda sets and the in-function JWT keys', () => {
+    // JWT_* configure AUTH_MODE=jwt, for running outside API Gateway; the stack uses its authorizer.
+    const jwtKeys: string[] = [
+      CONFIG_ENV.jwtPublicKey,
+      CONFIG_ENV.jwtIssuer,
+      CONFIG_ENV.jwtAudience,
+    ];
+    const configKeys = Object.values(CONFIG_ENV).filter(
+      (key) => key !== CONFIG_ENV.region && !jwtKeys.includes(key),
+    );
 
     expect(Object.keys(environmentOf('graphql'))).toEqual(expect.arrayContaining(configKeys));
     expect(environmentOf('graphql')).toMatchObject({
@@ -240,8 +248,8 @@ describe('functions', () => {
       [CONFIG_ENV.tableName]: { Ref: ids.table },
       [CONFIG_ENV.queueUrl]: { Ref: ids.queue },
       [CONFIG_ENV.topicArn]: { Ref: ids.alertsTopic },
-      AUTH_MODE: 'apigateway',
-      ADMIN_GROUP,
+      [CONFIG_ENV.authMode]: 'apigateway',
+      [CONFIG_ENV.adminGroup]: ADMIN_GROUP,
       POWERTOOLS_SERVICE_NAME: SERVICE_NAMES.api,
       POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
     });
