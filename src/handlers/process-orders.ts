@@ -1,7 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { toDocumentClient } from '../adapters/aws/document-client.js';
 import { DynamoDbOrderStore } from '../adapters/aws/dynamodb-order-store.js';
 import { parseConsumerConfig } from '../config.js';
 import { createConsumerHandler } from '../consumer/create-consumer-handler.js';
@@ -10,9 +10,7 @@ import { recordCompletionOnly } from '../domain/order-processing.js';
 const config = parseConsumerConfig();
 const logger = new Logger({ serviceName: 'order-processor' });
 // Only the table: the SQS and SNS clients would add to the bundle and the cold start for nothing.
-const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient({ region: config.region }), {
-  marshallOptions: { removeUndefinedValues: true },
-});
+const dynamo = toDocumentClient(new DynamoDBClient({ region: config.region }));
 const consume = createConsumerHandler({
   deps: {
     store: new DynamoDbOrderStore(dynamo, config.tableName),

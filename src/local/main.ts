@@ -3,12 +3,18 @@ import { resolve } from 'node:path';
 import { createAwsClients } from '../adapters/aws/clients.js';
 import { createOrderDependencies } from '../adapters/aws/order-dependencies.js';
 import { ConfigError, parseConfig } from '../config.js';
+import { createConsumerHandler } from '../consumer/create-consumer-handler.js';
+import { recordCompletionOnly } from '../domain/order-processing.js';
 import { createAuthenticator } from '../graphql/authentication.js';
 import { createHttpApiHandler } from '../graphql/lambda-handler.js';
 import { startAlertPrinter } from './alert-printer.js';
+import { apiConsoleLogger, processorConsoleLogger } from './console-loggers.js';
+import { createLocalSigningKey, LOCAL_ISSUER } from './dev-tokens.js';
 import { type Emulators, startEmulators } from './emulators.js';
 import { createHttpGateway } from './http-gateway.js';
+import { startQueuePoller } from './queue-poller.js';
 import { ensureResources } from './resources.js';
+import { startSweeper } from './sweeper.js';
 
 const env = process.env;
 const usesOwnResources = Boolean(
@@ -16,6 +22,8 @@ const usesOwnResources = Boolean(
 );
 const port = Number(env.PORT ?? 4000);
 const host = env.HOST ?? '127.0.0.1';
+const flag = (name: string, fallback: boolean) =>
+  (env[name] ?? String(fallback)).toLowerCase() === 'true';
 
 env.AWS_REGION ??= 'us-east-1';
 // The SDK versions are pinned; its notice about future Node releases is not actionable here.
@@ -26,6 +34,7 @@ env.AUTH_MODE ??= 'off';
 
 let emulators: Emulators | undefined;
 let alertQueueUrl = env.ALERTS_INBOX_QUEUE_URL;
+let deadLetterQueueUrl = env.ORDERS_DLQ_URL;
 if (!usesOwnResources) {
   // Emulators accept any credentials; set placeholders only when none are configured.
   env.AWS_ACCESS_KEY_ID ??= 'local';
@@ -47,6 +56,15 @@ if (!usesOwnResources) {
   env.ORDERS_QUEUE_URL = resources.queueUrl;
   env.ORDER_ALERTS_TOPIC_ARN = resources.topicArn;
   alertQueueUrl = resources.alertQueueUrl;
+  deadLetterQueueUrl = resources.deadLetterQueueUrl;
+}
+
+// With AUTH_MODE=jwt and no key given, a fresh local key signs sample tokens printed below.
+const signingKey =
+  env.AUTH_MODE === 'jwt' && !env.JWT_PUBLIC_KEY ? await createLocalSigningKey() : undefined;
+if (signingKey) {
+  env.JWT_PUBLIC_KEY = signingKey.publicKeyPem;
+  env.JWT_ISSUER ??= LOCAL_ISSUER;
 }
 
 let config: ReturnType<typeof parseConfig>;
@@ -68,27 +86,73 @@ const handler = createHttpApiHandler({
   authenticate: await createAuthenticator(config.auth),
   introspection: config.introspection,
   sandbox: config.sandbox,
-  logger: console,
+  logger: apiConsoleLogger,
 });
 const server = createHttpGateway(handler);
 server.listen(port, host);
 await once(server, 'listening');
+
 const alerts = alertQueueUrl ? startAlertPrinter(clients.sqs, alertQueueUrl) : undefined;
+const processor = flag('LOCAL_CONSUMER', true)
+  ? await startQueuePoller({
+      sqs: clients.sqs,
+      queueUrl: config.queueUrl,
+      ...(deadLetterQueueUrl && { deadLetterQueueUrl }),
+      handler: createConsumerHandler({
+        deps: { store: deps.store, clock: deps.clock, fulfilment: recordCompletionOnly },
+        logger: processorConsoleLogger,
+      }),
+      retryDelaySeconds: 1,
+      onDeadLetter: (m) =>
+        console.warn(
+          `[dead-letter queue] message ${m.messageId} (customer ${m.messageGroupId}) moved after ${m.receiveCount} receives`,
+        ),
+      onError: (error) => console.error('[order processor] polling failed; retrying', error),
+    })
+  : undefined;
+const sweeper = flag('LOCAL_SWEEPER', true)
+  ? startSweeper({
+      deps,
+      intervalMs: Number(env.SWEEP_INTERVAL_MS ?? 30_000),
+      onRedispatched: (s) =>
+        console.log(
+          `[sweeper] re-dispatched ${s.redispatched} order(s) whose queue message or alert was missing`,
+        ),
+    })
+  : undefined;
 
 const url = `http://${host === '127.0.0.1' ? 'localhost' : host}:${port}/graphql`;
+const authLine = {
+  off: 'off: every caller is trusted (AUTH_MODE=jwt turns on token checks)',
+  jwt: `JWT bearer tokens, issuer ${config.auth.mode === 'jwt' ? config.auth.issuer : ''}`,
+  apigateway: 'claims from an API Gateway authorizer (not available locally)',
+}[config.auth.mode];
 console.log(
   [
     '',
     'Order API is running',
     `  GraphQL endpoint   ${url}${config.sandbox ? '  (open it in a browser for Apollo Sandbox)' : ''}`,
+    `  Authentication     ${authLine}`,
     `  DynamoDB           ${env.AWS_ENDPOINT_URL_DYNAMODB ?? 'AWS'}  table ${config.tableName}${emulators ? ' (data kept in .data/)' : ''}`,
     `  SQS FIFO queue     ${config.queueUrl}`,
+    `  Dead-letter queue  ${deadLetterQueueUrl ?? 'not watched (set ORDERS_DLQ_URL)'}`,
     `  SNS alert topic    ${config.topicArn}`,
     `  Admin alerts       ${alerts ? 'printed below as [admin alert] lines' : 'not shown (set ALERTS_INBOX_QUEUE_URL to a queue subscribed to the topic)'}`,
+    `  Order processor    ${processor ? 'consuming the queue; [order processor] lines below' : 'off (LOCAL_CONSUMER=false)'}`,
+    `  Sweeper            ${sweeper ? 'every 30 s, re-dispatches stranded orders' : 'off (LOCAL_SWEEPER=false)'}`,
     '  Stop with Ctrl-C',
     '',
   ].join('\n'),
 );
+if (signingKey) {
+  const [customer, admin] = await Promise.all([
+    signingKey.sign({ subject: 'customer-1', expiresIn: '12h' }),
+    signingKey.sign({ subject: 'ops', groups: ['admins'], expiresIn: '12h' }),
+  ]);
+  console.log(
+    `Sample tokens (12 h), send as "authorization: Bearer <token>":\n  customer-1  ${customer}\n  admin       ${admin}\n`,
+  );
+}
 
 let stopping = false;
 async function stop(signal: string) {
@@ -97,7 +161,7 @@ async function stop(signal: string) {
   console.log(`\n${signal}: stopping`);
   server.closeAllConnections();
   server.close();
-  await alerts?.stop();
+  await Promise.all([alerts?.stop(), processor?.stop(), sweeper?.stop()]);
   await emulators?.stop();
   process.exit(0);
 }

@@ -1,7 +1,8 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { toDocumentClient } from './document-client.js';
 
 export interface AwsClients {
   /** The low-level client, for table administration. */
@@ -30,9 +31,7 @@ export function createAwsClients(region: string, endpoints: AwsEndpoints = {}): 
   });
   return {
     dynamodb,
-    dynamo: DynamoDBDocumentClient.from(dynamodb, {
-      marshallOptions: { removeUndefinedValues: true },
-    }),
+    dynamo: toDocumentClient(dynamodb),
     sqs: new SQSClient({
       region,
       useQueueUrlAsEndpoint: false,
