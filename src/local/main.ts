@@ -32,6 +32,7 @@ env.GRAPHQL_INTROSPECTION ??= 'true';
 env.GRAPHQL_SANDBOX ??= 'true';
 env.AUTH_MODE ??= 'off';
 
+const dataPath = resolve(env.DATA_DIR ?? '.data', 'dynamodb');
 let emulators: Emulators | undefined;
 let alertQueueUrl = env.ALERTS_INBOX_QUEUE_URL;
 let deadLetterQueueUrl = env.ORDERS_DLQ_URL;
@@ -40,7 +41,7 @@ if (!usesOwnResources) {
   env.AWS_ACCESS_KEY_ID ??= 'local';
   env.AWS_SECRET_ACCESS_KEY ??= 'local';
   emulators = await startEmulators({
-    dataPath: resolve(env.DATA_DIR ?? '.data', 'dynamodb'),
+    dataPath,
     ...(env.DYNAMODB_PORT && { dynamodbPort: Number(env.DYNAMODB_PORT) }),
     ...(env.MESSAGING_PORT && { messagingPort: Number(env.MESSAGING_PORT) }),
   });
@@ -133,7 +134,7 @@ console.log(
     'Order API is running',
     `  GraphQL endpoint   ${url}${config.sandbox ? '  (open it in a browser for Apollo Sandbox)' : ''}`,
     `  Authentication     ${authLine}`,
-    `  DynamoDB           ${env.AWS_ENDPOINT_URL_DYNAMODB ?? 'AWS'}  table ${config.tableName}${emulators ? ' (data kept in .data/)' : ''}`,
+    `  DynamoDB           ${env.AWS_ENDPOINT_URL_DYNAMODB ?? 'AWS'}  table ${config.tableName}${emulators ? ` (data kept in ${dataPath})` : ''}`,
     `  SQS FIFO queue     ${config.queueUrl}`,
     `  Dead-letter queue  ${deadLetterQueueUrl ?? 'not watched (set ORDERS_DLQ_URL)'}`,
     `  SNS alert topic    ${config.topicArn}`,
