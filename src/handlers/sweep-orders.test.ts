@@ -1,10 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import type { ScheduledEvent } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readOrderSystemState } from '../reliability/audit.js';
-import { orderRequest } from '../reliability/client.js';
 import { testLambdaContext } from '../testing/api-gateway-events.js';
 import { createTestOrderSystem, type TestOrderSystem } from '../testing/order-system.js';
+import { anOrder } from '../testing/orders.js';
 
 type HandlerModule = typeof import('./sweep-orders.js');
 let sys: TestOrderSystem;
@@ -31,28 +30,9 @@ const scheduledEvent: ScheduledEvent = {
 describe('order sweeper Lambda handler', () => {
   it('dispatches a stored order past the grace period when a scheduled event arrives', async () => {
     // Prepare: an order stored an hour ago whose request died before dispatching it.
-    const at = new Date(Date.now() - 3_600_000).toISOString();
-    const request = orderRequest(`req-${randomUUID()}`, `c-${randomUUID()}`, randomUUID());
-    const id = `ord_${randomUUID().replaceAll('-', '')}`;
-    await sys.deps.store.create({
-      id,
-      customerId: request.customerId,
-      customerEmail: request.customerEmail,
-      items: [
-        {
-          sku: 'BOOK-1',
-          quantity: 1,
-          unitPrice: { amount: 1250, currency: 'EUR' },
-          lineTotal: { amount: 1250, currency: 'EUR' },
-        },
-      ],
-      total: { amount: 1250, currency: 'EUR' },
-      status: 'RECEIVED',
-      createdAt: at,
-      updatedAt: at,
-      requestHash: 'hash',
-      dispatch: { queued: false, alerted: false },
-    });
+    const order = anOrder({ createdAt: new Date(Date.now() - 3_600_000).toISOString() });
+    const { id } = order;
+    await sys.deps.store.create(order);
 
     // Act
     const summary = await lambda.handler(scheduledEvent, testLambdaContext('sweep-1'));

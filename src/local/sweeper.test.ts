@@ -1,8 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { Order } from '../domain/order.js';
 import { readOrderSystemState } from '../reliability/audit.js';
 import { createTestOrderSystem, type TestOrderSystem } from '../testing/order-system.js';
+import { anOrder } from '../testing/orders.js';
 import type { SweepSummary } from '../use-cases/sweep-orders.js';
 import { startSweeper } from './sweeper.js';
 
@@ -18,26 +17,7 @@ afterEach(() => {
 
 /** An order stored two minutes ago whose request never dispatched it. */
 async function strandedOrder(): Promise<string> {
-  const at = new Date(Date.now() - 120_000).toISOString();
-  const order: Order = {
-    id: `ord_${randomUUID().replaceAll('-', '')}`,
-    customerId: `c-${randomUUID()}`,
-    customerEmail: 'ada@example.com',
-    items: [
-      {
-        sku: 'PEN-7',
-        quantity: 1,
-        unitPrice: { amount: 199, currency: 'EUR' },
-        lineTotal: { amount: 199, currency: 'EUR' },
-      },
-    ],
-    total: { amount: 199, currency: 'EUR' },
-    status: 'RECEIVED',
-    createdAt: at,
-    updatedAt: at,
-    requestHash: 'hash',
-    dispatch: { queued: false, alerted: false },
-  };
+  const order = anOrder({ createdAt: new Date(Date.now() - 120_000).toISOString() });
   await sys.deps.store.create(order);
   return order.id;
 }

@@ -1,7 +1,7 @@
-import { DeleteMessageBatchCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { AwsClients } from '../adapters/aws/clients.js';
 import type { LocalResources } from '../local/resources.js';
+import { drainQueue } from '../testing/queues.js';
 
 /** A stored order as the table holds it, reduced to what the invariants look at. */
 export interface StoredOrder {
@@ -49,28 +49,11 @@ async function drainCounting(
   keyOf: (body: string, attributes: Record<string, string>) => string,
 ): Promise<Map<string, number>> {
   const counts = new Map<string, number>();
-  for (let round = 0; round < 10_000; round += 1) {
-    const { Messages = [] } = await clients.sqs.send(
-      new ReceiveMessageCommand({
-        QueueUrl: queueUrl,
-        MaxNumberOfMessages: 10,
-        WaitTimeSeconds: 0,
-        MessageSystemAttributeNames: ['All'],
-      }),
-    );
-    if (Messages.length === 0) return counts;
-    for (const message of Messages) {
-      const key = keyOf(message.Body ?? '', message.Attributes ?? {});
-      counts.set(key, (counts.get(key) ?? 0) + 1);
-    }
-    await clients.sqs.send(
-      new DeleteMessageBatchCommand({
-        QueueUrl: queueUrl,
-        Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })),
-      }),
-    );
+  for (const message of await drainQueue(clients.sqs, queueUrl)) {
+    const key = keyOf(message.Body ?? '', message.Attributes ?? {});
+    counts.set(key, (counts.get(key) ?? 0) + 1);
   }
-  throw new Error(`The queue ${queueUrl} did not drain`);
+  return counts;
 }
 
 function queueMessageOrderId(body: string, attributes: Record<string, string>): string {

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { DeleteMessageCommand, type Message, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import type { Message } from '@aws-sdk/client-sqs';
 import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { type AwsClients, createAwsClients } from '../adapters/aws/clients.js';
 import { createOrderDependencies } from '../adapters/aws/order-dependencies.js';
 import { ensureResources, type LocalResources } from '../local/resources.js';
 import type { OrderDependencies } from '../use-cases/dependencies.js';
+import { drainQueue } from './queues.js';
 
 export interface TestOrderSystem {
   readonly clients: AwsClients;
@@ -28,26 +29,6 @@ export async function createTestOrderSystem(): Promise<TestOrderSystem> {
     queue: `orders-${suffix}`,
     topic: `order-alerts-${suffix}`,
   });
-  const drain = async (queueUrl: string) => {
-    const messages: Message[] = [];
-    for (;;) {
-      const { Messages = [] } = await clients.sqs.send(
-        new ReceiveMessageCommand({
-          QueueUrl: queueUrl,
-          MaxNumberOfMessages: 10,
-          WaitTimeSeconds: 0,
-          MessageSystemAttributeNames: ['All'],
-        }),
-      );
-      if (Messages.length === 0) return messages;
-      for (const m of Messages) {
-        await clients.sqs.send(
-          new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: m.ReceiptHandle }),
-        );
-      }
-      messages.push(...Messages);
-    }
-  };
   return {
     clients,
     resources,
@@ -57,7 +38,7 @@ export async function createTestOrderSystem(): Promise<TestOrderSystem> {
     rawOrder: async (id) =>
       (await clients.dynamo.send(new GetCommand({ TableName: resources.tableName, Key: { id } })))
         .Item,
-    drain,
+    drain: (queueUrl) => drainQueue(clients.sqs, queueUrl),
     env: {
       ORDERS_TABLE_NAME: resources.tableName,
       ORDERS_QUEUE_URL: resources.queueUrl,

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { OrderAlreadyExistsError, OrderStatusConflictError } from '../../domain/errors.js';
-import type { Order } from '../../domain/order.js';
 import { createTestOrderSystem, type TestOrderSystem } from '../../testing/order-system.js';
+import { anOrder } from '../../testing/orders.js';
 import { DynamoDbOrderStore } from './dynamodb-order-store.js';
 
 let sys: TestOrderSystem;
@@ -12,30 +12,6 @@ beforeAll(async () => {
   sys = await createTestOrderSystem();
   store = new DynamoDbOrderStore(sys.clients.dynamo, sys.resources.tableName);
 });
-
-function anOrder(overrides: Partial<Order> = {}): Order {
-  const at = overrides.createdAt ?? new Date().toISOString();
-  return {
-    id: `ord_${randomUUID().replaceAll('-', '')}`,
-    customerId: 'customer-1',
-    customerEmail: 'ada@example.com',
-    items: [
-      {
-        sku: 'A',
-        quantity: 2,
-        unitPrice: { amount: 5, currency: 'EUR' },
-        lineTotal: { amount: 10, currency: 'EUR' },
-      },
-    ],
-    total: { amount: 10, currency: 'EUR' },
-    status: 'RECEIVED',
-    createdAt: at,
-    updatedAt: at,
-    requestHash: 'hash',
-    dispatch: { queued: false, alerted: false },
-    ...overrides,
-  };
-}
 
 describe('DynamoDbOrderStore', () => {
   it('reads back exactly what it stored', async () => {

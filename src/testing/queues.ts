@@ -1,0 +1,30 @@
+import {
+  DeleteMessageBatchCommand,
+  type Message,
+  ReceiveMessageCommand,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
+
+/** Receives and deletes every message ready on a queue, with their system attributes. */
+export async function drainQueue(sqs: SQSClient, queueUrl: string): Promise<Message[]> {
+  const drained: Message[] = [];
+  for (let round = 0; round < 10_000; round += 1) {
+    const { Messages = [] } = await sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: queueUrl,
+        MaxNumberOfMessages: 10,
+        WaitTimeSeconds: 0,
+        MessageSystemAttributeNames: ['All'],
+      }),
+    );
+    if (Messages.length === 0) return drained;
+    await sqs.send(
+      new DeleteMessageBatchCommand({
+        QueueUrl: queueUrl,
+        Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })),
+      }),
+    );
+    drained.push(...Messages);
+  }
+  throw new Error(`The queue ${queueUrl} did not drain`);
+}
