@@ -1,26 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import type { Order } from './order.js';
+import { anOrder } from '../testing/orders.js';
 import { InvalidOrderMessageError, parseOrderMessage, toOrderMessage } from './order-message.js';
 
-const order: Order = {
+const order = anOrder({
   id: 'ord_0123456789abcdef0123456789abcdef',
   customerId: 'cust-1',
-  customerEmail: 'cust-1@example.com',
-  items: [
-    {
-      sku: 'SKU-1',
-      quantity: 2,
-      unitPrice: { amount: 500, currency: 'EUR' },
-      lineTotal: { amount: 1000, currency: 'EUR' },
-    },
-  ],
-  total: { amount: 1000, currency: 'EUR' },
-  status: 'RECEIVED',
   createdAt: '2026-11-01T10:00:00.000Z',
-  updatedAt: '2026-11-01T10:00:00.000Z',
-  requestHash: 'hash',
   dispatch: { queued: true, alerted: true },
-};
+});
 
 const reasonFor = (body: string) => {
   try {
