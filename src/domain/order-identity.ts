@@ -14,6 +14,9 @@ export function orderIdFor(request: PlaceOrderRequest): string {
   return `ord_${hex.slice(0, 32)}`;
 }
 
+/** Whether `id` has the shape of an id made by {@link orderIdFor}; no other id can name an order. */
+export const isOrderId = (id: string): boolean => /^ord_[0-9a-f]{32}$/.test(id);
+
 /** A fingerprint of what was asked, to tell a replay of a request from a different one. */
 export function requestHash(request: PlaceOrderRequest): string {
   return sha256(

@@ -1,4 +1,6 @@
+import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
+import { GraphQLError, type ValidationRule } from 'graphql';
 
 /** Limits on what one operation may ask for; the schema's deepest useful query has depth 6. */
 export const OPERATION_LIMITS = {
@@ -10,18 +12,55 @@ export const OPERATION_LIMITS = {
 } as const;
 
 /**
- * Validation rules and plugins that refuse abusive operations (deep nesting, alias and
- * directive floods, huge documents, costly selections) before they execute, and hide
- * "did you mean" field suggestions unless the schema is meant to be explored.
+ * Hides every "Did you mean …?" hint, including those on enum values and input fields that
+ * armor's own filter misses, since they would reveal parts of a schema that is not meant to be
+ * explored.
+ */
+const hideSuggestions: ApolloServerPlugin = {
+  async requestDidStart() {
+    return {
+      async didEncounterErrors({ errors }) {
+        for (const error of errors) {
+          error.message = error.message.replace(/\s*Did you mean [^?]*\?/g, '');
+        }
+      },
+    };
+  },
+};
+
+/**
+ * Refuses an operation whose type the schema does not define (a subscription here), which
+ * graphql 16 would only report at execution time, without a code.
+ */
+const knownOperationTypes: ValidationRule = (context) => ({
+  OperationDefinition(node) {
+    if (context.getSchema().getRootType(node.operation) === undefined) {
+      context.reportError(
+        new GraphQLError(`The schema has no ${node.operation} operations.`, { nodes: node }),
+      );
+    }
+  },
+});
+
+/**
+ * Validation rules, plugins and parse options that refuse abusive operations (deep nesting,
+ * alias and directive floods, huge documents, costly selections) before they execute, and hide
+ * "did you mean" suggestions unless the schema is meant to be explored. The token limit is
+ * graphql's own parse option: armor's token plugin re-parses in a plugin hook, which turns every
+ * syntax error into an HTTP 500.
  */
 export function createArmor(options: { readonly suggestions: boolean }) {
   const { plugins, validationRules } = new ApolloArmor({
     maxDepth: { n: OPERATION_LIMITS.depth, ignoreIntrospection: true, flattenFragments: true },
     maxAliases: { n: OPERATION_LIMITS.aliases },
     maxDirectives: { n: OPERATION_LIMITS.directives },
-    maxTokens: { n: OPERATION_LIMITS.tokens },
+    maxTokens: { enabled: false },
     costLimit: { maxCost: OPERATION_LIMITS.cost, ignoreIntrospection: true },
-    blockFieldSuggestion: { enabled: !options.suggestions },
+    blockFieldSuggestion: { enabled: false },
   }).protect();
-  return { plugins, validationRules };
+  return {
+    plugins: options.suggestions ? plugins : [...plugins, hideSuggestions],
+    validationRules: [...validationRules, knownOperationTypes],
+    parseOptions: { maxTokens: OPERATION_LIMITS.tokens },
+  };
 }

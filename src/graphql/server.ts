@@ -27,6 +27,7 @@ export function createGraphQLServer(options: GraphQLServerOptions): ApolloServer
     allowBatchedHttpRequests: false,
     formatError: createFormatError(options.logger),
     validationRules: armor.validationRules,
+    parseOptions: armor.parseOptions,
     plugins: [
       ...armor.plugins,
       options.sandbox

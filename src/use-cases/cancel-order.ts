@@ -5,6 +5,7 @@ import {
 } from '../domain/errors.js';
 import { statusesBefore } from '../domain/lifecycle.js';
 import type { Order } from '../domain/order.js';
+import { isOrderId } from '../domain/order-identity.js';
 import type { OrderDependencies } from './dependencies.js';
 
 /**
@@ -16,6 +17,7 @@ export async function cancelOrder(
   deps: Pick<OrderDependencies, 'store' | 'clock'>,
   id: string,
 ): Promise<Order> {
+  if (!isOrderId(id)) throw new OrderNotFoundError(id);
   const now = deps.clock().toISOString();
   try {
     return await deps.store.transition({

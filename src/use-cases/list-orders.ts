@@ -1,5 +1,6 @@
 import { ValidationError } from '../domain/errors.js';
 import { ORDER_STATUSES, type Order, type OrderStatus } from '../domain/order.js';
+import { isOrderId } from '../domain/order-identity.js';
 import type { OrderPosition } from '../domain/ports.js';
 import { checkText, LIMITS } from '../domain/validation.js';
 import type { OrderDependencies } from './dependencies.js';
@@ -27,7 +28,7 @@ function decodeCursor(cursor: string): OrderPosition {
     const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
     if (Array.isArray(value) && value.length === 2 && value.every((v) => typeof v === 'string')) {
       const [createdAt, id] = value as [string, string];
-      return { createdAt, id };
+      if (isOrderId(id) && !Number.isNaN(Date.parse(createdAt))) return { createdAt, id };
     }
   } catch {
     // falls through to the validation error below
