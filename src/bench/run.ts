@@ -143,11 +143,29 @@ async function main() {
         warmOf('placeOrderFloorWithRecord'),
       ),
       compare(
+        'placeOrder use case (no GraphQL)',
+        warmOf('placeOrderUseCase'),
+        'put → (send ‖ publish) → update',
+        warmOf('placeOrderFloorWithRecord'),
+      ),
+      compare(
+        'placeOrder via handler',
+        warmOf('placeOrderHandler'),
+        'placeOrder use case (no GraphQL)',
+        warmOf('placeOrderUseCase'),
+      ),
+      compare(
         'order(id) via handler',
         warmOf('orderHandler'),
         'GetCommand',
         warmOf('getCommand'),
         1.3,
+      ),
+      compare(
+        'order(id) via handler',
+        warmOf('orderHandler'),
+        'getOrder use case (no GraphQL)',
+        warmOf('getOrderUseCase'),
       ),
     ];
     const driverFigures = Object.fromEntries(

@@ -4,7 +4,10 @@
 import { pathToFileURL } from 'node:url';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import { createAwsClients } from '../adapters/aws/clients.js';
+import { createOrderDependencies } from '../adapters/aws/order-dependencies.js';
 import { parseConfig } from '../config.js';
+import { getOrder } from '../use-cases/get-order.js';
+import { placeOrder } from '../use-cases/place-order.js';
 import { graphqlHttpEvent, lambdaContext, OPERATIONS, placeOrderInput } from './events.js';
 import { IoBaselines } from './io-baselines.js';
 import { interleave } from './stats.js';
@@ -39,7 +42,11 @@ async function measure(request: WarmRequest): Promise<WarmTimings> {
     handler: HttpHandler;
   };
   const config = parseConfig();
-  const io = new IoBaselines(createAwsClients(config.region), config);
+  const clients = createAwsClients(config.region);
+  const io = new IoBaselines(clients, config);
+  // The use cases called directly, without GraphQL or the handler: splits the handler's overhead
+  // into what the use case's own I/O and logic cost and what the GraphQL layer adds.
+  const deps = createOrderDependencies(clients, config);
   let n = 0;
   const next = () => `${process.pid}-${++n}`;
   const placeViaHandler = () => {
@@ -55,6 +62,7 @@ async function measure(request: WarmRequest): Promise<WarmTimings> {
     placeOrderConcurrentFloor: () => io.concurrentFloor(io.order(next())),
     placeOrderSequential: () => io.sequential(io.order(next())),
     placeOrderFloorWithRecord: () => io.concurrentFloorWithRecord(io.order(next())),
+    placeOrderUseCase: () => placeOrder(deps, placeOrderInput(next())),
   };
   const placed = (await placeViaHandler()) as { placeOrder: { order: { id: string } } };
   const orderId = placed.placeOrder.order.id;
@@ -64,6 +72,7 @@ async function measure(request: WarmRequest): Promise<WarmTimings> {
       return invoke(handler, graphqlHttpEvent(OPERATIONS.order, { id: orderId }, id), id);
     },
     getCommand: () => io.get(orderId),
+    getOrderUseCase: () => getOrder(deps, orderId),
   };
   await interleave(placeTasks, request.warmupRounds);
   await interleave(readTasks, request.warmupRounds);

@@ -8,7 +8,7 @@ export const DEFAULT_METRICS_NAMESPACE = 'OrderProcessing';
 export const OrderMetric = {
   /** Orders accepted (stored) by placeOrder; replays of an idempotency key are not counted. Count. */
   OrdersPlaced: 'OrdersPlaced',
-  /** Total of each accepted order in minor units, with a `currency` dimension. No unit. */
+  /** Total of each accepted order in minor units; its currency is in the `currency` metadata. No unit. */
   OrderValue: 'OrderValue',
   /** Queue sends and alert publishes that failed; a retry or the sweeper completes them. Count. */
   DispatchFailures: 'DispatchFailures',
