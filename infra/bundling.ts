@@ -46,6 +46,10 @@ export const LAMBDA_BUNDLE_OPTIONS = {
   alias: {
     '@apollo/utils.createhash': fileURLToPath(new URL('./shims/create-hash.ts', import.meta.url)),
   },
+  // graphql-js then skips its per-call cross-realm `instanceof` check (there is one copy in the
+  // bundle). Apollo reads it too, but only for defaults the server sets explicitly (introspection,
+  // stack traces, landing page), so its behaviour does not change.
+  define: { 'process.env.NODE_ENV': '"production"' },
   loader: { '.graphql': 'text' },
   // ESM bundles of CommonJS dependencies still call require().
   banner: {

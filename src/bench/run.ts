@@ -23,12 +23,20 @@ const WARMUP_ROUNDS = 30;
 const BUNDLE_TARGET_BYTES = 700 * 1024;
 const REGION = 'us-east-1';
 
-function runWarmWorker(env: NodeJS.ProcessEnv, request: WarmRequest): Promise<WarmTimings> {
+/**
+ * Runs the warm measurements in a child process. The worker is bundled like the handler and run
+ * by plain `node`: under a TypeScript loader every request would pay for the loader's hooks.
+ */
+function runWarmWorker(
+  workerFile: string,
+  env: NodeJS.ProcessEnv,
+  request: WarmRequest,
+): Promise<WarmTimings> {
   return new Promise((resolve, reject) => {
-    const worker = fork(join(ROOT, 'src/bench/warm-worker.ts'), {
+    const worker = fork(workerFile, {
       cwd: ROOT,
       env,
-      execArgv: ['--import', 'tsx/esm'],
+      execArgv: [],
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     });
     worker.once('message', (message) => resolve((message as { timings: WarmTimings }).timings));
@@ -60,6 +68,7 @@ async function main() {
       PATH: process.env.PATH,
       HOME: process.env.HOME,
       AWS_REGION: REGION,
+      AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
       AWS_ACCESS_KEY_ID: 'test',
       AWS_SECRET_ACCESS_KEY: 'test',
       AWS_ENDPOINT_URL_DYNAMODB: emulators.dynamodbEndpoint,
@@ -101,7 +110,8 @@ async function main() {
     const coldOf = (name: string) => wallTimes(cold[name] ?? []);
 
     process.stderr.write(`Warm requests: ${WARM_ROUNDS} interleaved rounds…\n`);
-    const warm = await runWarmWorker(env, {
+    const worker = await buildBundle(join(ROOT, 'src/bench/warm-worker.ts'), outdir, 'warm-worker');
+    const warm = await runWarmWorker(worker.file, env, {
       bundleFile: bundle.file,
       warmupRounds: WARMUP_ROUNDS,
       rounds: WARM_ROUNDS,

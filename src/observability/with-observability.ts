@@ -5,8 +5,20 @@ import type { Telemetry } from './observed-dependencies.js';
 /**
  * Wraps an async Lambda handler: before each invocation the logger forgets the previous one's
  * keys and takes the request id, function details and cold-start flag from the context; the
- * first invocation also emits a `ColdStart` metric; after each, buffered metrics are flushed,
- * whether the handler answered or threw.
+ * first invocation also emits a `ColdStart` metric (Powertools does so only where Lambda reports
+ * an on-demand environment); after each, buffered metrics are flushed, whether the handler
+ * answered or threw.
+ *
+ * @example
+ * ```ts
+ * const telemetry = {
+ *   logger: createLogger({ serviceName: 'order-processor' }),
+ *   metrics: createMetrics({ serviceName: 'order-processor' }),
+ * };
+ * export const handler = withObservability(async (event: SQSEvent) => {
+ *   // … telemetry.metrics.addMetric('OrdersProcessed', MetricUnit.Count, 1);
+ * }, telemetry);
+ * ```
  */
 export function withObservability<TEvent, TResult>(
   handler: Handler<TEvent, TResult>,
