@@ -1,8 +1,34 @@
+import { fileURLToPath } from 'node:url';
 import type { BuildOptions } from 'esbuild';
 
 /**
- * The one esbuild configuration for Lambda bundles, used by `npm run build` and by the CDK
- * functions alike.
+ * Modules the bundle leaves out because nothing in a Lambda invocation ever loads them. Each is
+ * reached only through a dynamic `import()` behind a condition that is false there; should it
+ * ever run, the import fails loudly ("Cannot find module") instead of misbehaving.
+ */
+export const NEVER_LOADED_MODULES = [
+  // Apollo's GraphOS reporting plugins and the protobuf they share: the server installs their
+  // `…Disabled` twins (src/graphql/server.ts), so Apollo never imports them.
+  './plugin/usageReporting/index.js',
+  './plugin/schemaReporting/index.js',
+  './plugin/inlineTrace/index.js',
+  // Event-stream (de)serialisation: none of the DynamoDB, SQS or SNS operations used has a stream.
+  '@smithy/core/event-streams',
+  // The default credential chain past its first link: Lambda always sets the environment
+  // credentials, so `fromEnv` answers and the SSO, ini/profile, process, web-identity, container
+  // and instance-metadata providers (and the STS/SSO/sign-in clients they use) are never imported.
+  '@aws-sdk/credential-provider-sso',
+  '@aws-sdk/credential-provider-ini',
+  '@aws-sdk/credential-provider-process',
+  '@aws-sdk/credential-provider-web-identity',
+  '@aws-sdk/credential-provider-http',
+  '@smithy/credential-provider-imds',
+] as const;
+
+/**
+ * The one esbuild configuration for Lambda bundles, used by `npm run build`, the CDK functions and
+ * `npm run bench`. Every option here has a command-line twin (`--alias:`, `--external:`,
+ * `--conditions=`), so a CDK `NodejsFunction` can pass it through `esbuildArgs` too.
  */
 export const LAMBDA_BUNDLE_OPTIONS = {
   bundle: true,
@@ -13,7 +39,23 @@ export const LAMBDA_BUNDLE_OPTIONS = {
   // Linked, not external: Node's --enable-source-maps finds the map only through the
   // sourceMappingURL comment that 'external' leaves out.
   sourcemap: 'linked',
+  legalComments: 'none',
   mainFields: ['module', 'main'],
+  // `import` also for require(): CommonJS dependants (the Lambda integration) then share the ESM
+  // copy of dual packages such as @apollo/server instead of adding their CommonJS twin.
+  conditions: ['module', 'import'],
+  // graphql 16 has no export map: an extensionless deep import (`graphql/language/parser`, as
+  // GraphQL Armor's packages write) would pull in the CommonJS twin of files the bundle already
+  // holds as .mjs.
+  resolveExtensions: ['.mjs', '.js', '.ts', '.json'],
+  external: [...NEVER_LOADED_MODULES],
+  alias: {
+    '@apollo/utils.createhash': fileURLToPath(new URL('./shims/create-hash.ts', import.meta.url)),
+  },
+  // graphql-js then skips its per-call cross-realm `instanceof` check (there is one copy in the
+  // bundle). Apollo reads it too, but only for defaults the server sets explicitly (introspection,
+  // stack traces, landing page), so its behaviour does not change.
+  define: { 'process.env.NODE_ENV': '"production"' },
   loader: { '.graphql': 'text' },
   // ESM bundles of CommonJS dependencies still call require().
   banner: {

@@ -15,9 +15,20 @@ describe('toNodejsBundling', () => {
       mainFields: LAMBDA_BUNDLE_OPTIONS.mainFields,
       loader: LAMBDA_BUNDLE_OPTIONS.loader,
       banner: LAMBDA_BUNDLE_OPTIONS.banner.js,
-      externalModules: [],
+      externalModules: [...LAMBDA_BUNDLE_OPTIONS.external],
+      define: LAMBDA_BUNDLE_OPTIONS.define,
     });
-    expect(bundling.esbuildArgs).toBeUndefined();
+    expect(bundling.esbuildArgs).toEqual({
+      '--legal-comments': 'none',
+      '--conditions': LAMBDA_BUNDLE_OPTIONS.conditions.join(','),
+      '--resolve-extensions': LAMBDA_BUNDLE_OPTIONS.resolveExtensions.join(','),
+      ...Object.fromEntries(
+        Object.entries(LAMBDA_BUNDLE_OPTIONS.alias).map(([name, target]) => [
+          `--alias:${name}`,
+          target,
+        ]),
+      ),
+    });
     expect(sourceMapsEnabled).toBe(true);
   });
 
@@ -47,7 +58,7 @@ describe('toNodejsBundling', () => {
   });
 
   it('refuses an option it cannot carry over rather than bundle differently', () => {
-    expect(() => toNodejsBundling({ bundle: true, alias: { a: 'b' } })).toThrow(/'alias'/);
+    expect(() => toNodejsBundling({ bundle: true, plugins: [] })).toThrow(/'plugins'/);
     expect(() => toNodejsBundling({ bundle: true, format: 'iife' })).toThrow(/'format'/);
     expect(() => toNodejsBundling({ bundle: false })).toThrow(/'bundle'/);
   });

@@ -23,6 +23,12 @@ const DECIDED_BY_NODEJS_FUNCTION = new Set([
 /** Array options that esbuild's command line takes as one `--name:value` flag per item. */
 const REPEATED_FLAGS = new Set(['drop', 'pure']);
 
+/** Array options that esbuild's command line takes as one comma-separated `--name=a,b`. */
+const LIST_FLAGS = new Set(['conditions', 'resolveExtensions']);
+
+/** Map options that esbuild's command line takes as one `--name:key=value` flag per entry. */
+const KEYED_FLAGS = new Set(['alias']);
+
 const SOURCE_MAP_MODES: Record<string, SourceMapMode> = {
   linked: SourceMapMode.DEFAULT,
   external: SourceMapMode.EXTERNAL,
@@ -87,7 +93,10 @@ function extraArgs(options: BuildOptions, handled: ReadonlySet<string>) {
     if (typeof value === 'string' || typeof value === 'boolean') args[flag] = value;
     else if (typeof value === 'number') args[flag] = String(value);
     else if (REPEATED_FLAGS.has(key) && Array.isArray(value)) args[flag] = value.map(String);
-    else throw new UnmappedOptionError(key, 'has no NodejsFunction equivalent');
+    else if (LIST_FLAGS.has(key) && Array.isArray(value)) args[flag] = value.join(',');
+    else if (KEYED_FLAGS.has(key) && typeof value === 'object' && value !== null) {
+      for (const [name, target] of Object.entries(value)) args[`${flag}:${name}`] = String(target);
+    } else throw new UnmappedOptionError(key, 'has no NodejsFunction equivalent');
   }
   return args;
 }

@@ -1,8 +1,8 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyEventV2 } from 'aws-lambda';
-import { importSPKI, type JWTPayload, jwtVerify } from 'jose';
 import type { AuthConfig } from '../config.js';
 import { type Caller, TRUSTED_CALLER } from '../domain/caller.js';
 import { UnauthenticatedError } from '../domain/errors.js';
+import { createJwtVerifier } from './jwt-verifier.js';
 
 export type ApiEvent = APIGatewayProxyEventV2 | APIGatewayProxyEvent;
 
@@ -50,7 +50,7 @@ function bearerToken(event: ApiEvent): string | undefined {
 }
 
 /** Builds the authentication step for the configured mode. */
-export async function createAuthenticator(config: AuthConfig): Promise<Authenticate> {
+export function createAuthenticator(config: AuthConfig): Authenticate {
   switch (config.mode) {
     case 'off':
       return async () => TRUSTED_CALLER;
@@ -61,21 +61,17 @@ export async function createAuthenticator(config: AuthConfig): Promise<Authentic
         return callerFromClaims(claims, config.adminGroup);
       };
     case 'jwt': {
-      const key = await importSPKI(config.publicKey, 'ES256');
+      const verifyToken = createJwtVerifier(config);
       return async (event) => {
         const token = bearerToken(event);
         if (token === undefined) throw new UnauthenticatedError();
-        let payload: JWTPayload;
+        let claims: Claims;
         try {
-          ({ payload } = await jwtVerify(token, key, {
-            issuer: config.issuer,
-            algorithms: ['ES256'],
-            ...(config.audience && { audience: config.audience }),
-          }));
+          claims = verifyToken(token);
         } catch (error) {
           throw new UnauthenticatedError('The token is invalid or expired.', { cause: error });
         }
-        return callerFromClaims(payload, config.adminGroup);
+        return callerFromClaims(claims, config.adminGroup);
       };
     }
   }

@@ -1,5 +1,10 @@
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
+  ApolloServerPluginSchemaReportingDisabled,
+  ApolloServerPluginUsageReportingDisabled,
+} from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { createArmor } from './armor.js';
 import type { GraphQLContext } from './context.js';
@@ -30,6 +35,11 @@ export function createGraphQLServer(options: GraphQLServerOptions): ApolloServer
     parseOptions: armor.parseOptions,
     plugins: [
       ...armor.plugins,
+      // The API reports nothing to Apollo GraphOS and is no federated subgraph; saying so keeps
+      // Apollo from importing these plugins and their protobuf (the Lambda bundle leaves them out).
+      ApolloServerPluginInlineTraceDisabled(),
+      ApolloServerPluginUsageReportingDisabled(),
+      ApolloServerPluginSchemaReportingDisabled(),
       options.sandbox
         ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false })
         : ApolloServerPluginLandingPageDisabled(),

@@ -141,7 +141,7 @@ beforeAll(async () => {
   sys = await createTestOrderSystem();
   const options = {
     deps: createOrderDependencies(sys.clients, sys.resources),
-    authenticate: await createAuthenticator({ mode: 'off' }),
+    authenticate: createAuthenticator({ mode: 'off' }),
     logger: { error: (_: string, details: Record<string, unknown>) => logged.push(details) },
   };
   http = createHttpApiHandler(options);

@@ -17,7 +17,7 @@ async function handlerFor(env: Record<string, string>): Promise<Handler> {
   const config = parseConfig({ ...process.env, ...sys.env, ...env });
   return createHttpApiHandler({
     deps: sys.deps,
-    authenticate: await createAuthenticator(config.auth),
+    authenticate: createAuthenticator(config.auth),
     logger: { error: () => undefined },
   });
 }

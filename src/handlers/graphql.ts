@@ -1,28 +1,37 @@
-import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
 import { createAwsClients } from '../adapters/aws/clients.js';
 import { createOrderDependencies } from '../adapters/aws/order-dependencies.js';
 import { parseConfig } from '../config.js';
 import { createAuthenticator } from '../graphql/authentication.js';
 import { createHttpApiHandler, createRestApiHandler } from '../graphql/lambda-handler.js';
+import { createLogger } from '../observability/logger.js';
+import { createMetrics } from '../observability/metrics.js';
+import { observeOrderDependencies } from '../observability/observed-dependencies.js';
+import { withObservability } from '../observability/with-observability.js';
 
 const config = parseConfig();
-const logger = new Logger({ serviceName: 'order-api' });
+const telemetry = { logger: createLogger(), metrics: createMetrics() };
 const options = {
-  deps: createOrderDependencies(createAwsClients(config.region), config),
-  authenticate: await createAuthenticator(config.auth),
+  deps: observeOrderDependencies(
+    createOrderDependencies(createAwsClients(config.region), config),
+    telemetry,
+  ),
+  authenticate: createAuthenticator(config.auth),
   introspection: config.introspection,
   sandbox: config.sandbox,
-  logger,
+  logger: telemetry.logger,
 };
 
 /** API Gateway HTTP API (payload v2) entry point. */
-export const handler = createHttpApiHandler(options);
+export const handler = withObservability(createHttpApiHandler(options), telemetry);
 
 let restHandler: ReturnType<typeof createRestApiHandler> | undefined;
 
 /** API Gateway REST API (payload v1) entry point; its server is built on first use. */
-export const restApiHandler: typeof restHandler & {} = (event, context: Context, callback) => {
-  restHandler ??= createRestApiHandler(options);
-  return restHandler(event, context, callback);
-};
+export const restApiHandler: typeof restHandler & {} = withObservability(
+  (event, context: Context) => {
+    restHandler ??= createRestApiHandler(options);
+    return restHandler(event, context, () => undefined);
+  },
+  telemetry,
+);

@@ -65,7 +65,7 @@ const gateway = createHttpGateway(
   createHttpApiHandler({
     deps,
     // Authentication off, as in local mode: the load measures the order path, not token checks.
-    authenticate: await createAuthenticator({ mode: 'off' }),
+    authenticate: createAuthenticator({ mode: 'off' }),
     logger: { error: (_message, details) => unexpected.push(details) },
   }),
 );

@@ -84,7 +84,7 @@ const clients = createAwsClients(config.region);
 const deps = createOrderDependencies(clients, config);
 const handler = createHttpApiHandler({
   deps,
-  authenticate: await createAuthenticator(config.auth),
+  authenticate: createAuthenticator(config.auth),
   introspection: config.introspection,
   sandbox: config.sandbox,
   logger: apiConsoleLogger,

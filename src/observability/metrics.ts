@@ -1,0 +1,45 @@
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { DEFAULT_SERVICE_NAME } from './logger.js';
+
+/** The CloudWatch namespace of the order system's metrics when none is configured. */
+export const DEFAULT_METRICS_NAMESPACE = 'OrderProcessing';
+
+/** Names of the order system's metrics; the dashboard and alarms use the same. */
+export const OrderMetric = {
+  /** Orders accepted (stored) by placeOrder; replays of an idempotency key are not counted. Count. */
+  OrdersPlaced: 'OrdersPlaced',
+  /** Total of each accepted order in minor units; its currency is in the `currency` metadata. No unit. */
+  OrderValue: 'OrderValue',
+  /** Queue sends and alert publishes that failed; a retry or the sweeper completes them. Count. */
+  DispatchFailures: 'DispatchFailures',
+} as const;
+export type OrderMetric = (typeof OrderMetric)[keyof typeof OrderMetric];
+
+export { MetricUnit };
+
+export interface CreateMetricsOptions {
+  /** @default `POWERTOOLS_METRICS_NAMESPACE`, else `OrderProcessing` */
+  readonly namespace?: string;
+  /** The `service` dimension. @default `POWERTOOLS_SERVICE_NAME`, else `order-api` */
+  readonly serviceName?: string;
+}
+
+/**
+ * A Powertools Metrics instance writing CloudWatch embedded metric format to stdout. Metrics
+ * added during an invocation are buffered; flush them once per invocation with
+ * {@link flushMetrics} (`withObservability` does).
+ */
+export function createMetrics(
+  options: CreateMetricsOptions = {},
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): Metrics {
+  return new Metrics({
+    namespace: options.namespace ?? env.POWERTOOLS_METRICS_NAMESPACE ?? DEFAULT_METRICS_NAMESPACE,
+    serviceName: options.serviceName ?? env.POWERTOOLS_SERVICE_NAME ?? DEFAULT_SERVICE_NAME,
+  });
+}
+
+/** Publishes the buffered metrics, if any (an empty flush would only log a warning). */
+export function flushMetrics(metrics: Metrics): void {
+  if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
+}
