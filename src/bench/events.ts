@@ -1,11 +1,11 @@
-import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer, Context } from 'aws-lambda';
 
-/** An API Gateway HTTP API (payload v2) event carrying a GraphQL POST, as Lambda receives it. */
+/** An API Gateway HTTP API (payload v2) event carrying a GraphQL POST from an authorized admin, as Lambda receives it. */
 export function graphqlHttpEvent(
   query: string,
   variables: Record<string, unknown> = {},
   requestId = 'bench-request',
-): APIGatewayProxyEventV2 {
+): APIGatewayProxyEventV2WithJWTAuthorizer {
   const now = new Date();
   return {
     version: '2.0',
@@ -29,6 +29,10 @@ export function graphqlHttpEvent(
         protocol: 'HTTP/1.1',
         sourceIp: '127.0.0.1',
         userAgent: 'order-api-bench',
+      },
+      // As API Gateway's JWT authorizer passes them on: an admin may place and read any order.
+      authorizer: {
+        jwt: { claims: { sub: 'bench-admin', 'cognito:groups': '[admins]' }, scopes: null },
       },
       requestId,
       routeKey: 'POST /graphql',

@@ -50,7 +50,11 @@ function runWarmWorker(
 
 async function main() {
   // The emulators accept any credentials; this process's own SDK clients need some.
-  Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' });
+  Object.assign(process.env, {
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  });
   const emulators = await startEmulators();
   const outdir = await mkdtemp(join(tmpdir(), 'order-api-bench-'));
   try {
@@ -71,6 +75,7 @@ async function main() {
       AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
       AWS_ACCESS_KEY_ID: 'test',
       AWS_SECRET_ACCESS_KEY: 'test',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       AWS_ENDPOINT_URL_DYNAMODB: emulators.dynamodbEndpoint,
       AWS_ENDPOINT_URL_SQS: emulators.messagingEndpoint,
       AWS_ENDPOINT_URL_SNS: emulators.messagingEndpoint,

@@ -11,9 +11,18 @@ export interface ConsumerLogger {
   error(message: string, attributes: Record<string, unknown>): void;
 }
 
+/** Counts what the consumer did, for metrics. */
+export interface ConsumerMeter {
+  /** An order moved by this delivery (`completed` or `failed`), not a redelivery left unchanged. */
+  orderProcessed(outcome: string): void;
+  recordFailed(poison: boolean): void;
+}
+
 export interface ConsumerHandlerOptions {
   readonly deps: ProcessOrderDependencies;
   readonly logger: ConsumerLogger;
+  /** @default counts nothing */
+  readonly meter?: ConsumerMeter;
 }
 
 /** Handles one batch of the order queue and names the records to deliver again. */
@@ -36,7 +45,7 @@ const recordFields = (record: SQSRecord) => ({
  * A failed record is delivered again until the queue's redrive moves it to the dead-letter queue.
  */
 export function createConsumerHandler(options: ConsumerHandlerOptions): ConsumerHandler {
-  const { deps, logger } = options;
+  const { deps, logger, meter } = options;
   return async (event, context) => {
     const attempted = new Set<string>();
     const recordHandler = async (record: SQSRecord) => {
@@ -50,12 +59,14 @@ export function createConsumerHandler(options: ConsumerHandlerOptions): Consumer
           status: order.status,
           outcome,
         });
+        if (outcome !== 'unchanged') meter?.orderProcessed(outcome);
       } catch (error) {
         logger.error('Order message failed', {
           ...recordFields(record),
           poison: isPoison(error),
           error,
         });
+        meter?.recordFailed(isPoison(error));
         throw error;
       }
     };

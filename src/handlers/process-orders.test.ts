@@ -35,11 +35,26 @@ describe('process-orders handler', () => {
     const good = sqsRecord(JSON.stringify(toOrderMessage(order)), 'lambda-entry');
     const poison = sqsRecord('{}', 'other-customer');
 
+    const written: string[] = [];
+    const stdout = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      written.push(String(chunk));
+      return true;
+    });
+
     // Act
-    const response = await handler({ Records: [good, poison] }, context);
+    const response = await handler({ Records: [good, poison] }, context, () => undefined);
+    stdout.mockRestore();
 
     // Assess
     expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: poison.messageId }] });
+    const emf = written
+      .map((line) => JSON.parse(line))
+      .find((entry) => entry._aws?.CloudWatchMetrics);
+    expect(emf).toMatchObject({
+      OrdersProcessed: 1,
+      ConsumerFailures: 1,
+      service: 'order-processor',
+    });
     expect(await system.deps.store.get(order.id)).toMatchObject({ status: 'COMPLETED' });
   });
 });

@@ -1,14 +1,21 @@
-import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { toDocumentClient } from '../adapters/aws/document-client.js';
 import { DynamoDbOrderStore } from '../adapters/aws/dynamodb-order-store.js';
 import { parseConsumerConfig } from '../config.js';
 import { createConsumerHandler } from '../consumer/create-consumer-handler.js';
 import { recordCompletionOnly } from '../domain/order-processing.js';
+import { createLogger } from '../observability/logger.js';
+import { createMetrics, MetricUnit, OrderMetric } from '../observability/metrics.js';
+import { withObservability } from '../observability/with-observability.js';
 
 const config = parseConsumerConfig();
-const logger = new Logger({ serviceName: 'order-processor' });
+const serviceName = process.env.POWERTOOLS_SERVICE_NAME ?? 'order-processor';
+const telemetry = {
+  logger: createLogger({ serviceName }),
+  metrics: createMetrics({ serviceName }),
+};
+const { logger, metrics } = telemetry;
 // Only the table: the SQS and SNS clients would add to the bundle and the cold start for nothing.
 const dynamo = toDocumentClient(new DynamoDBClient({ region: config.region }));
 const consume = createConsumerHandler({
@@ -18,10 +25,14 @@ const consume = createConsumerHandler({
     fulfilment: recordCompletionOnly,
   },
   logger,
+  meter: {
+    orderProcessed: () => metrics.addMetric(OrderMetric.OrdersProcessed, MetricUnit.Count, 1),
+    recordFailed: () => metrics.addMetric(OrderMetric.ConsumerFailures, MetricUnit.Count, 1),
+  },
 });
 
 /** SQS event source entry point of the order queue; reports partial batch failures. */
-export const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
-  logger.addContext(context);
-  return consume(event, context);
-};
+export const handler = withObservability<SQSEvent, SQSBatchResponse>(
+  (event, context) => consume(event, context),
+  telemetry,
+);

@@ -35,7 +35,11 @@ describe('order sweeper Lambda handler', () => {
     await sys.deps.store.create(order);
 
     // Act
-    const summary = await lambda.handler(scheduledEvent, testLambdaContext('sweep-1'));
+    const summary = await lambda.handler(
+      scheduledEvent,
+      testLambdaContext('sweep-1'),
+      () => undefined,
+    );
 
     // Assess
     expect(summary).toMatchObject({ found: 1, redispatched: 1, failed: 0 });

@@ -1,20 +1,31 @@
-import { Logger } from '@aws-lambda-powertools/logger';
-import type { Context, ScheduledEvent } from 'aws-lambda';
+import type { ScheduledEvent } from 'aws-lambda';
 import { createAwsClients } from '../adapters/aws/clients.js';
 import { createOrderDependencies } from '../adapters/aws/order-dependencies.js';
 import { parseConfig } from '../config.js';
+import { createLogger } from '../observability/logger.js';
+import { createMetrics } from '../observability/metrics.js';
+import { observeOrderDependencies } from '../observability/observed-dependencies.js';
+import { withObservability } from '../observability/with-observability.js';
 import { type SweepSummary, sweepOrders } from '../use-cases/sweep-orders.js';
 
 const config = parseConfig();
-const logger = new Logger({ serviceName: 'order-sweeper' });
-const deps = createOrderDependencies(createAwsClients(config.region), config);
+const serviceName = process.env.POWERTOOLS_SERVICE_NAME ?? 'order-sweeper';
+const telemetry = {
+  logger: createLogger({ serviceName }),
+  metrics: createMetrics({ serviceName }),
+};
+const { logger } = telemetry;
+// Observed so that dispatch failures count in the same DispatchFailures metric as the API's.
+const deps = observeOrderDependencies(
+  createOrderDependencies(createAwsClients(config.region), config),
+  telemetry,
+);
 
 /**
  * EventBridge scheduled entry point: re-dispatches orders whose side effects never completed.
  * Orders that still fail stay pending for the next run; only an unreadable index fails the run.
  */
-export async function handler(event: ScheduledEvent, context: Context): Promise<SweepSummary> {
-  logger.addContext(context);
+export const handler = withObservability<ScheduledEvent, SweepSummary>(async (event) => {
   const summary = await sweepOrders(deps);
   const { failedOrderIds, ...counts } = summary;
   if (summary.failed > 0) {
@@ -23,4 +34,4 @@ export async function handler(event: ScheduledEvent, context: Context): Promise<
     logger.info('Swept pending orders', { ...counts, scheduledAt: event.time });
   }
   return summary;
-}
+}, telemetry);

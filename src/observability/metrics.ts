@@ -12,6 +12,10 @@ export const OrderMetric = {
   OrderValue: 'OrderValue',
   /** Queue sends and alert publishes that failed; a retry or the sweeper completes them. Count. */
   DispatchFailures: 'DispatchFailures',
+  /** Orders the order processor moved to COMPLETED or FAILED (redeliveries not counted). Count. */
+  OrdersProcessed: 'OrdersProcessed',
+  /** Queue records the order processor failed on; each is delivered again or dead-lettered. Count. */
+  ConsumerFailures: 'ConsumerFailures',
 } as const;
 export type OrderMetric = (typeof OrderMetric)[keyof typeof OrderMetric];
 
