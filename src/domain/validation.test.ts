@@ -68,6 +68,8 @@ describe('validatePlaceOrder', () => {
     ['a blank customer id', { ...valid, customerId: ' ' }, 'input.customerId'],
     ['a 129-character customer id', { ...valid, customerId: 'c'.repeat(129) }, 'input.customerId'],
     ['a customer id with a newline', { ...valid, customerId: 'a\nb' }, 'input.customerId'],
+    ['a customer id with a space', { ...valid, customerId: 'c 1' }, 'input.customerId'],
+    ['a customer id with an accent', { ...valid, customerId: 'José' }, 'input.customerId'],
     ['an e-mail without @', { ...valid, customerEmail: 'ada.example.com' }, 'input.customerEmail'],
     [
       'an e-mail without a domain dot',

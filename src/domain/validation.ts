@@ -29,6 +29,8 @@ export interface PlaceOrderRequest {
 const PRINTABLE = /^[^\p{C}]*$/u;
 const EMAIL = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/u;
 const CURRENCIES: ReadonlySet<string> = new Set(Intl.supportedValuesOf('currency'));
+/** Visible ASCII only: a customer id is the order queue's message group, which allows no more. */
+const CUSTOMER_ID = /^[\x21-\x7E]+$/;
 
 const fail = (field: string, message: string): never => {
   throw new ValidationError(field, message);
@@ -46,6 +48,12 @@ export function checkInteger(field: string, value: number, min: number, max: num
   }
 }
 
+/** A customer id: non-blank, at most 128 visible ASCII characters (letters, digits, punctuation). */
+export function checkCustomerId(field: string, value: string): void {
+  checkText(field, value, LIMITS.customerIdLength);
+  if (!CUSTOMER_ID.test(value)) fail(field, 'must contain only letters, digits and punctuation');
+}
+
 export function checkEmail(field: string, value: string): void {
   checkText(field, value, LIMITS.emailLength);
   const local = value.slice(0, value.lastIndexOf('@'));
@@ -60,7 +68,7 @@ export function checkCurrency(field: string, value: string): void {
 
 /** Checks every rule of a new order; throws a {@link ValidationError} naming the first field at fault. */
 export function validatePlaceOrder(request: PlaceOrderRequest): void {
-  checkText('input.customerId', request.customerId, LIMITS.customerIdLength);
+  checkCustomerId('input.customerId', request.customerId);
   checkEmail('input.customerEmail', request.customerEmail);
   checkCurrency('input.currency', request.currency);
   if (request.idempotencyKey != null) {

@@ -4,6 +4,8 @@ import { OrderError } from '../domain/errors.js';
 
 export interface ErrorLogger {
   error(message: string, details: Record<string, unknown>): void;
+  /** Where failures a client may retry are noted, with their cause. @default not noted */
+  warn?(message: string, details: Record<string, unknown>): void;
 }
 
 /**
@@ -14,6 +16,13 @@ export function createFormatError(logger: ErrorLogger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error);
     if (original instanceof OrderError) {
+      if (original.retryable) {
+        logger.warn?.('A dependency failed; the client was told to retry', {
+          error: original.message,
+          cause: original.cause,
+          path: formatted.path,
+        });
+      }
       return {
         message: original.message,
         ...(formatted.locations && { locations: formatted.locations }),

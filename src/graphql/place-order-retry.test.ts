@@ -9,6 +9,7 @@ import {
   type PlacedOrderData,
 } from '../testing/graphql-client.js';
 import { createTestOrderSystem, type TestOrderSystem } from '../testing/order-system.js';
+import { sweepOrders } from '../use-cases/sweep-orders.js';
 
 let sys: TestOrderSystem;
 let api: GraphQLTestClient;
@@ -122,5 +123,31 @@ describe('placeOrder when a side effect fails', () => {
       (await sys.scanOrders()).filter((o) => o.customerId === request.customerId),
     ).toHaveLength(0);
     expect(await sys.drain(sys.resources.queueUrl)).toHaveLength(0);
+  });
+
+  it('accepts an order sent without a key when a side effect fails, and the sweeper completes it', async () => {
+    const request = orderInput({ customerId: `c-${randomUUID()}` });
+    sqsFaults.fail('SendMessageCommand', {
+      kind: 'before',
+      error: serviceError('InternalError', 500, 'server'),
+    });
+
+    const placed = await api.execute<PlacedOrderData>(PLACE_ORDER, { input: request });
+
+    // A retry without a key would be a second order, so this one is accepted as it stands.
+    expect(placed.errors).toBeUndefined();
+    const id = placed.data?.placeOrder.order.id as string;
+    expect(await sys.rawOrder(id)).toMatchObject({
+      queued: false,
+      alerted: true,
+      dispatchPending: 'PENDING',
+    });
+
+    const swept = await sweepOrders(sys.deps, { graceMs: 0 });
+
+    expect(swept.failed).toBe(0);
+    expect(await sys.rawOrder(id)).toMatchObject({ queued: true, alerted: true });
+    const messages = await sys.drain(sys.resources.queueUrl);
+    expect(messages.filter((m) => m.Attributes?.MessageDeduplicationId === id)).toHaveLength(1);
   });
 });

@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { HTTP_TIMEOUTS } from '../adapters/aws/client-options.js';
 import { toDocumentClient } from '../adapters/aws/document-client.js';
 import { DynamoDbOrderStore } from '../adapters/aws/dynamodb-order-store.js';
 import { parseConsumerConfig } from '../config.js';
@@ -17,7 +18,7 @@ const telemetry = {
 };
 const { logger, metrics } = telemetry;
 // Only the table: the SQS and SNS clients would add to the bundle and the cold start for nothing.
-const dynamo = toDocumentClient(new DynamoDBClient({ region: config.region }));
+const dynamo = toDocumentClient(new DynamoDBClient({ region: config.region, ...HTTP_TIMEOUTS }));
 const consume = createConsumerHandler({
   deps: {
     store: new DynamoDbOrderStore(dynamo, config.tableName),

@@ -19,4 +19,5 @@ export const processorConsoleLogger: ConsumerLogger = {
 /** Unexpected API errors, printed in full: locally the developer is the operator. */
 export const apiConsoleLogger: ErrorLogger = {
   error: (message, details) => console.error(`[graphql] ${message}`, details),
+  warn: (message, details) => console.warn(`[graphql] ${message}: ${text(details.error)}`),
 };

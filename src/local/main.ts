@@ -23,7 +23,8 @@ const usesOwnResources = Boolean(
 const port = Number(env.PORT ?? 4000);
 const host = env.HOST ?? '127.0.0.1';
 const flag = (name: string, fallback: boolean) =>
-  (env[name] ?? String(fallback)).toLowerCase() === 'true';
+  ['true', '1'].includes((env[name] ?? String(fallback)).toLowerCase());
+const sweepIntervalMs = Number(env.SWEEP_INTERVAL_MS ?? 30_000);
 
 env.AWS_REGION ??= 'us-east-1';
 // The SDK versions are pinned; its notice about future Node releases is not actionable here.
@@ -114,7 +115,7 @@ const processor = flag('LOCAL_CONSUMER', true)
 const sweeper = flag('LOCAL_SWEEPER', true)
   ? startSweeper({
       deps,
-      intervalMs: Number(env.SWEEP_INTERVAL_MS ?? 30_000),
+      intervalMs: sweepIntervalMs,
       onRedispatched: (s) =>
         console.log(
           `[sweeper] re-dispatched ${s.redispatched} order(s) whose queue message or alert was missing`,
@@ -140,7 +141,7 @@ console.log(
     `  SNS alert topic    ${config.topicArn}`,
     `  Admin alerts       ${alerts ? 'printed below as [admin alert] lines' : 'not shown (set ALERTS_INBOX_QUEUE_URL to a queue subscribed to the topic)'}`,
     `  Order processor    ${processor ? 'consuming the queue; [order processor] lines below' : 'off (LOCAL_CONSUMER=false)'}`,
-    `  Sweeper            ${sweeper ? 'every 30 s, re-dispatches stranded orders' : 'off (LOCAL_SWEEPER=false)'}`,
+    `  Sweeper            ${sweeper ? `every ${sweepIntervalMs / 1000} s, re-dispatches stranded orders` : 'off (LOCAL_SWEEPER=false)'}`,
     '  Stop with Ctrl-C',
     '',
   ].join('\n'),

@@ -2,7 +2,7 @@ import { ValidationError } from '../domain/errors.js';
 import { ORDER_STATUSES, type Order, type OrderStatus } from '../domain/order.js';
 import { isOrderId } from '../domain/order-identity.js';
 import type { OrderPosition } from '../domain/ports.js';
-import { checkText, LIMITS } from '../domain/validation.js';
+import { checkCustomerId } from '../domain/validation.js';
 import type { OrderDependencies } from './dependencies.js';
 
 export const PAGE_SIZE = { default: 20, max: 100 } as const;
@@ -41,7 +41,7 @@ export async function listOrders(
   deps: Pick<OrderDependencies, 'store'>,
   request: ListOrdersRequest,
 ): Promise<OrderPage> {
-  checkText('customerId', request.customerId, LIMITS.customerIdLength);
+  checkCustomerId('customerId', request.customerId);
   const first = request.first ?? PAGE_SIZE.default;
   if (!Number.isInteger(first) || first < 1 || first > PAGE_SIZE.max) {
     throw new ValidationError('first', `must be an integer from 1 to ${PAGE_SIZE.max}`);

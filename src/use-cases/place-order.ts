@@ -19,7 +19,9 @@ export interface PlacedOrder {
 /**
  * Places an order: validates it, stores it with a conditional write, then queues it and alerts
  * the administrators concurrently. A replay of the same idempotency key with the same payload
- * returns the stored order and completes only the side effects still missing.
+ * returns the stored order and completes only the side effects still missing. When a side effect
+ * fails, a request with a key gets a retryable error; one without a key cannot be retried safely,
+ * so its stored order is returned and the sweeper completes the dispatch.
  */
 export async function placeOrder(
   deps: OrderDependencies,
@@ -42,14 +44,27 @@ export async function placeOrder(
   };
   try {
     await deps.store.create(order);
-    return { order: await dispatchOrder(deps, order), created: true };
   } catch (error) {
     if (!(error instanceof OrderAlreadyExistsError)) throw error;
+    return { order: await replay(deps, order), created: false };
   }
+  try {
+    return { order: await dispatchOrder(deps, order), created: true };
+  } catch (error) {
+    // Without a key a retry would be a second order: accept this one, and let the sweeper
+    // complete its dispatch.
+    if (request.idempotencyKey == null && error instanceof ServiceUnavailableError)
+      return { order, created: true };
+    throw error;
+  }
+}
+
+/** A request whose key names a stored order: the same payload completes it, another conflicts. */
+async function replay(deps: OrderDependencies, order: Order): Promise<Order> {
   const stored = await deps.store.get(order.id);
   if (stored === undefined) {
     throw new ServiceUnavailableError('The order could not be read back; retry the request.');
   }
   if (stored.requestHash !== order.requestHash) throw new IdempotencyConflictError();
-  return { order: await dispatchOrder(deps, stored), created: false };
+  return dispatchOrder(deps, stored);
 }

@@ -2,6 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { HTTP_TIMEOUTS } from './client-options.js';
 import { toDocumentClient } from './document-client.js';
 
 export interface AwsClients {
@@ -27,6 +28,7 @@ export interface AwsEndpoints {
 export function createAwsClients(region: string, endpoints: AwsEndpoints = {}): AwsClients {
   const dynamodb = new DynamoDBClient({
     region,
+    ...HTTP_TIMEOUTS,
     ...(endpoints.dynamodb && { endpoint: endpoints.dynamodb }),
   });
   return {
@@ -34,9 +36,14 @@ export function createAwsClients(region: string, endpoints: AwsEndpoints = {}): 
     dynamo: toDocumentClient(dynamodb),
     sqs: new SQSClient({
       region,
+      ...HTTP_TIMEOUTS,
       useQueueUrlAsEndpoint: false,
       ...(endpoints.sqs && { endpoint: endpoints.sqs }),
     }),
-    sns: new SNSClient({ region, ...(endpoints.sns && { endpoint: endpoints.sns }) }),
+    sns: new SNSClient({
+      region,
+      ...HTTP_TIMEOUTS,
+      ...(endpoints.sns && { endpoint: endpoints.sns }),
+    }),
   };
 }

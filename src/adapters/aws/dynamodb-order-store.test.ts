@@ -95,4 +95,22 @@ describe('DynamoDbOrderStore', () => {
     );
     expect((await store.get(order.id))?.status).toBe('COMPLETED');
   });
+
+  it("lists past DynamoDB's 1 MB page when orders are large", async () => {
+    const customerId = `c-${randomUUID()}`;
+    const line = (i: number) => ({
+      sku: `${'S'.repeat(200)}${String(i).padStart(4, '0')}`,
+      quantity: 1,
+      unitPrice: { amount: 1, currency: 'EUR' },
+      lineTotal: { amount: 1, currency: 'EUR' },
+    });
+    const big = () =>
+      anOrder({ customerId, items: Array.from({ length: 100 }, (_, i) => line(i)) });
+    for (let i = 0; i < 120; i += 1) await store.create(big());
+
+    const listed = await store.listByCustomer({ customerId, limit: 101 });
+
+    expect(listed).toHaveLength(101);
+    expect(new Set(listed.map((o) => o.id)).size).toBe(101);
+  });
 });

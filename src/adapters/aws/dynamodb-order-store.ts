@@ -4,6 +4,7 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
+  type QueryCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { OrderAlreadyExistsError, OrderStatusConflictError } from '../../domain/errors.js';
@@ -142,27 +143,20 @@ export class DynamoDbOrderStore implements OrderStore {
             'customerStatus',
             customerStatus(query.customerId, query.status),
           ];
-    const { Items = [] } = await callService('The order table', () =>
-      this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: index,
-          KeyConditionExpression: '#k = :k',
-          ExpressionAttributeNames: { '#k': keyName },
-          ExpressionAttributeValues: { ':k': keyValue },
-          ScanIndexForward: false,
-          Limit: query.limit,
-          ...(query.after && {
-            ExclusiveStartKey: {
-              id: query.after.id,
-              [keyName]: keyValue,
-              sortKey: sortKey(query.after),
-            },
-          }),
-        }),
-      ),
-    );
-    return Items.map((item) => toOrder(item as OrderItem));
+    return this.queryUpTo(query.limit, {
+      IndexName: index,
+      KeyConditionExpression: '#k = :k',
+      ExpressionAttributeNames: { '#k': keyName },
+      ExpressionAttributeValues: { ':k': keyValue },
+      ScanIndexForward: false,
+      ...(query.after && {
+        ExclusiveStartKey: {
+          id: query.after.id,
+          [keyName]: keyValue,
+          sortKey: sortKey(query.after),
+        },
+      }),
+    });
   }
 
   async markDispatched(id: string, dispatch: Order['dispatch'], at: string): Promise<void> {
@@ -191,6 +185,7 @@ export class DynamoDbOrderStore implements OrderStore {
           TableName: this.tableName,
           Key: { id: change.id },
           ProjectionExpression: 'customerId',
+          ConsistentRead: true,
         }),
       ),
     );
@@ -232,17 +227,37 @@ export class DynamoDbOrderStore implements OrderStore {
   }
 
   async listUndispatched(createdBefore: string, limit: number): Promise<Order[]> {
-    const { Items = [] } = await callService('The order table', () =>
-      this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: ORDER_TABLE_INDEXES.undispatched,
-          KeyConditionExpression: 'dispatchPending = :p AND createdAt < :before',
-          ExpressionAttributeValues: { ':p': PENDING, ':before': createdBefore },
-          Limit: limit,
-        }),
-      ),
-    );
-    return Items.map((item) => toOrder(item as OrderItem));
+    return this.queryUpTo(limit, {
+      IndexName: ORDER_TABLE_INDEXES.undispatched,
+      KeyConditionExpression: 'dispatchPending = :p AND createdAt < :before',
+      ExpressionAttributeValues: { ':p': PENDING, ':before': createdBefore },
+    });
+  }
+
+  /**
+   * Up to `limit` orders of a query, following `LastEvaluatedKey`: DynamoDB ends a page at 1 MB,
+   * which large orders reach before the limit.
+   */
+  private async queryUpTo(
+    limit: number,
+    input: Omit<QueryCommandInput, 'TableName' | 'Limit'>,
+  ): Promise<Order[]> {
+    const orders: Order[] = [];
+    let start = input.ExclusiveStartKey;
+    do {
+      const page = await callService('The order table', () =>
+        this.client.send(
+          new QueryCommand({
+            ...input,
+            TableName: this.tableName,
+            Limit: limit - orders.length,
+            ...(start && { ExclusiveStartKey: start }),
+          }),
+        ),
+      );
+      orders.push(...(page.Items ?? []).map((item) => toOrder(item as OrderItem)));
+      start = page.LastEvaluatedKey;
+    } while (start !== undefined && orders.length < limit);
+    return orders;
   }
 }
