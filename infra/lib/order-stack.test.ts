@@ -550,6 +550,16 @@ describe('alarms and dashboard', () => {
     });
   });
 
+  it('raises an alarm when the sweeper fails to dispatch a stored order', () => {
+    alarmOn({
+      Namespace: 'OrderProcessing',
+      MetricName: 'DispatchFailures',
+      Dimensions: [{ Name: 'service', Value: 'order-sweeper' }],
+      Statistic: 'Sum',
+      Threshold: 1,
+    });
+  });
+
   it('raises alarms on throttled table requests and read or write throttle events', () => {
     const metricsOf = (metricName: string) =>
       Match.arrayWith([

@@ -6,6 +6,7 @@ import {
   Stack,
   type StackProps,
 } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -217,6 +218,13 @@ export class OrderStack extends Stack {
       queue: queues.queue,
       deadLetterQueue: queues.deadLetterQueue,
       table: table.table,
+      sweeperDispatchFailures: new cloudwatch.Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName: 'DispatchFailures',
+        dimensionsMap: { service: SERVICE_NAMES.sweeper },
+        statistic: cloudwatch.Stats.SUM,
+        period: Duration.minutes(5),
+      }),
     });
     new OrderDashboard(this, 'Dashboard', {
       metricsNamespace: METRICS_NAMESPACE,

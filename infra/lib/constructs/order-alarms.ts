@@ -28,12 +28,17 @@ export interface OrderAlarmsProps {
   readonly deadLetterQueue: sqs.IQueue;
   /** The orders table. */
   readonly table: dynamodb.ITable;
+  /**
+   * The sweeper's `DispatchFailures` metric: an order the sweeper could not dispatch is stranded
+   * until someone looks.
+   */
+  readonly sweeperDispatchFailures: cloudwatch.IMetric;
 }
 
 /**
  * The alarms of the order system, each sending to the operations topic: API 5xx, errors and
  * throttles of every function, messages in the dead-letter queue, an old message in the order
- * queue, and throttled table requests. Missing data counts as fine (no traffic, no alarm).
+ * queue, orders the sweeper could not dispatch, and throttled table requests. Missing data counts as fine (no traffic, no alarm).
  */
 export class OrderAlarms extends Construct {
   /** Every alarm, by construct id. */
@@ -99,6 +104,11 @@ export class OrderAlarms extends Construct {
       }),
       MAX_ORDER_MESSAGE_AGE.toSeconds(),
       cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+    );
+    add(
+      'StrandedOrders',
+      'The sweeper could not send the queue message or alert of a stored order.',
+      props.sweeperDispatchFailures,
     );
     add(
       'TableThrottledRequests',
