@@ -39,8 +39,11 @@ export interface OrderStore {
   markDispatched(id: string, dispatch: OrderDispatch, at: string): Promise<void>;
   /** Applies a status change atomically; throws `OrderStatusConflictError` when the order is not in `from`. */
   transition(change: StatusChange): Promise<Order>;
-  /** Orders whose side effects have not all completed, oldest first, created before `createdBefore`. */
-  listUndispatched(createdBefore: string, limit: number): Promise<Order[]>;
+  /**
+   * Orders whose side effects have not all completed, oldest first, created before
+   * `createdBefore`, continuing after `after` when given.
+   */
+  listUndispatched(createdBefore: string, limit: number, after?: OrderPosition): Promise<Order[]>;
 }
 
 /** The FIFO queue that hands orders to further processing. */

@@ -36,7 +36,7 @@ export function observeOrderDependencies(
       listByCustomer: (query) => store.listByCustomer(query),
       markDispatched: (id, dispatch, at) => store.markDispatched(id, dispatch, at),
       transition: (change) => store.transition(change),
-      listUndispatched: (before, limit) => store.listUndispatched(before, limit),
+      listUndispatched: (before, limit, after) => store.listUndispatched(before, limit, after),
       async create(order: Order): Promise<void> {
         logger.appendKeys({ orderId: order.id });
         await store.create(order);

@@ -1,4 +1,5 @@
 import { isDispatched } from '../domain/order.js';
+import type { OrderPosition } from '../domain/ports.js';
 import type { OrderDependencies } from './dependencies.js';
 import { dispatchOrder } from './dispatch-order.js';
 
@@ -12,7 +13,7 @@ export interface SweepOptions {
   readonly graceMs?: number;
   /** Orders read per page of the pending-order index. @default 25 */
   readonly limit?: number;
-  /** Most pages read in one sweep; the next sweep continues where this one stopped. @default 40 */
+  /** Most pages read in one sweep; the next sweep starts again from the oldest. @default 40 */
   readonly maxPages?: number;
   /** Orders dispatched at the same time. @default 4 */
   readonly concurrency?: number;
@@ -91,17 +92,17 @@ export async function sweepOrders(
   const now = deps.clock();
   const createdBefore = new Date(now.getTime() - graceMs).toISOString();
   const outcomes = new Map<string, Outcome>();
+  let after: OrderPosition | undefined;
   let pages = 0;
   while (pages < maxPages) {
-    // Orders that stay pending come back first on every read; ask for enough to get past them.
-    const asked = outcomes.size + limit;
-    const page = await deps.store.listUndispatched(createdBefore, asked);
+    const page = await deps.store.listUndispatched(createdBefore, limit, after);
     pages += 1;
-    const fresh = page.filter((order) => !outcomes.has(order.id));
-    await forEachBounded(fresh, concurrency, async (order) => {
+    await forEachBounded(page, concurrency, async (order) => {
       outcomes.set(order.id, await sweepOne(deps, order.id, now.toISOString()));
     });
-    if (fresh.length === 0 || page.length < asked) break;
+    const last = page.at(-1);
+    if (last === undefined || page.length < limit) break;
+    after = { id: last.id, createdAt: last.createdAt };
   }
   const count = (outcome: Outcome) => [...outcomes.values()].filter((o) => o === outcome).length;
   const failedOrderIds = [...outcomes].filter(([, o]) => o === 'failed').map(([id]) => id);

@@ -9,7 +9,12 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { OrderAlreadyExistsError, OrderStatusConflictError } from '../../domain/errors.js';
 import type { Order, OrderLine, OrderStatus } from '../../domain/order.js';
-import type { ListOrdersQuery, OrderStore, StatusChange } from '../../domain/ports.js';
+import type {
+  ListOrdersQuery,
+  OrderPosition,
+  OrderStore,
+  StatusChange,
+} from '../../domain/ports.js';
 import { callService } from './sdk-errors.js';
 
 /** Names of the table's indexes; the CDK stack and the local setup create the same. */
@@ -226,11 +231,18 @@ export class DynamoDbOrderStore implements OrderStore {
     }
   }
 
-  async listUndispatched(createdBefore: string, limit: number): Promise<Order[]> {
+  async listUndispatched(
+    createdBefore: string,
+    limit: number,
+    after?: OrderPosition,
+  ): Promise<Order[]> {
     return this.queryUpTo(limit, {
       IndexName: ORDER_TABLE_INDEXES.undispatched,
       KeyConditionExpression: 'dispatchPending = :p AND createdAt < :before',
       ExpressionAttributeValues: { ':p': PENDING, ':before': createdBefore },
+      ...(after && {
+        ExclusiveStartKey: { id: after.id, dispatchPending: PENDING, createdAt: after.createdAt },
+      }),
     });
   }
 
