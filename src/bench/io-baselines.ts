@@ -2,6 +2,7 @@ import { PublishCommand } from '@aws-sdk/client-sns';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { AwsClients } from '../adapters/aws/clients.js';
+import { toItem } from '../adapters/aws/dynamodb-order-store.js';
 import type { OrderResources } from '../adapters/aws/order-dependencies.js';
 import type { Order } from '../domain/order.js';
 import { newOrderAlert, toOrderMessage } from '../domain/order-message.js';
@@ -37,33 +38,12 @@ export class IoBaselines {
     };
   }
 
-  /** The conditional put of the order item, shaped as the order store writes it. */
+  /** The conditional put of the order item, as the order store writes it. */
   put(order: Order): Promise<unknown> {
     return this.clients.dynamo.send(
       new PutCommand({
         TableName: this.resources.tableName,
-        Item: {
-          id: order.id,
-          customerId: order.customerId,
-          customerEmail: order.customerEmail,
-          currency: order.total.currency,
-          items: order.items.map((l) => ({
-            sku: l.sku,
-            quantity: l.quantity,
-            unitPrice: l.unitPrice.amount,
-            lineTotal: l.lineTotal.amount,
-          })),
-          total: order.total.amount,
-          status: order.status,
-          createdAt: order.createdAt,
-          updatedAt: order.updatedAt,
-          requestHash: order.requestHash,
-          queued: false,
-          alerted: false,
-          sortKey: `${order.createdAt}#${order.id}`,
-          customerStatus: `${order.customerId}#${order.status}`,
-          dispatchPending: 'PENDING',
-        },
+        Item: toItem(order),
         ConditionExpression: 'attribute_not_exists(id)',
       }),
     );

@@ -1,14 +1,14 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { describe, expect, it } from 'vitest';
 import type { Order } from '../domain/order.js';
+import { anOrder } from '../testing/orders.js';
 import type { OrderDependencies } from '../use-cases/dependencies.js';
 import { createMetrics } from './metrics.js';
 import { observeOrderDependencies } from './observed-dependencies.js';
 
-const order: Order = {
+const order = anOrder({
   id: 'order-1',
   customerId: 'customer-1',
-  customerEmail: 'customer@example.com',
   items: [
     {
       sku: 'SKU-1',
@@ -18,12 +18,7 @@ const order: Order = {
     },
   ],
   total: { amount: 2500, currency: 'EUR' },
-  status: 'RECEIVED',
-  createdAt: '2026-01-01T00:00:00.000Z',
-  updatedAt: '2026-01-01T00:00:00.000Z',
-  requestHash: 'hash',
-  dispatch: { queued: false, alerted: false },
-};
+});
 
 /** Ports that remember what they were asked; `failing` names the side effects that reject. */
 function fakeDependencies(failing: ReadonlySet<'queue' | 'alert'> = new Set()) {

@@ -52,7 +52,8 @@ interface OrderItem {
 const sortKey = (o: Pick<Order, 'createdAt' | 'id'>) => `${o.createdAt}#${o.id}`;
 const customerStatus = (customerId: string, status: OrderStatus) => `${customerId}#${status}`;
 
-function toItem(order: Order): OrderItem {
+/** The table item for an order: its attributes plus the index keys derived from them. */
+export function toItem(order: Order): OrderItem {
   const pending = !(order.dispatch.queued && order.dispatch.alerted);
   return {
     id: order.id,
