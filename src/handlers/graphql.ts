@@ -4,13 +4,12 @@ import { createOrderDependencies } from '../adapters/aws/order-dependencies.js';
 import { parseConfig } from '../config.js';
 import { createAuthenticator } from '../graphql/authentication.js';
 import { createHttpApiHandler, createRestApiHandler } from '../graphql/lambda-handler.js';
-import { createLogger } from '../observability/logger.js';
-import { createMetrics } from '../observability/metrics.js';
 import { observeOrderDependencies } from '../observability/observed-dependencies.js';
+import { createTelemetry } from '../observability/telemetry.js';
 import { withObservability } from '../observability/with-observability.js';
 
 const config = parseConfig();
-const telemetry = { logger: createLogger(), metrics: createMetrics() };
+const telemetry = createTelemetry();
 const options = {
   deps: observeOrderDependencies(
     createOrderDependencies(createAwsClients(config.region), config),

@@ -6,16 +6,12 @@ import { DynamoDbOrderStore } from '../adapters/aws/dynamodb-order-store.js';
 import { parseConsumerConfig } from '../config.js';
 import { createConsumerHandler } from '../consumer/create-consumer-handler.js';
 import { recordCompletionOnly } from '../domain/order-processing.js';
-import { createLogger } from '../observability/logger.js';
-import { createMetrics, MetricUnit, OrderMetric } from '../observability/metrics.js';
+import { MetricUnit, OrderMetric } from '../observability/metrics.js';
+import { createTelemetry } from '../observability/telemetry.js';
 import { withObservability } from '../observability/with-observability.js';
 
 const config = parseConsumerConfig();
-const serviceName = process.env.POWERTOOLS_SERVICE_NAME ?? 'order-processor';
-const telemetry = {
-  logger: createLogger({ serviceName }),
-  metrics: createMetrics({ serviceName }),
-};
+const telemetry = createTelemetry('order-processor');
 const { logger, metrics } = telemetry;
 // Only the table: the SQS and SNS clients would add to the bundle and the cold start for nothing.
 const dynamo = toDocumentClient(new DynamoDBClient({ region: config.region, ...HTTP_TIMEOUTS }));

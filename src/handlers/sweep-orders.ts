@@ -2,18 +2,13 @@ import type { ScheduledEvent } from 'aws-lambda';
 import { createAwsClients } from '../adapters/aws/clients.js';
 import { createOrderDependencies } from '../adapters/aws/order-dependencies.js';
 import { parseConfig } from '../config.js';
-import { createLogger } from '../observability/logger.js';
-import { createMetrics } from '../observability/metrics.js';
 import { observeOrderDependencies } from '../observability/observed-dependencies.js';
+import { createTelemetry } from '../observability/telemetry.js';
 import { withObservability } from '../observability/with-observability.js';
 import { type SweepSummary, sweepOrders } from '../use-cases/sweep-orders.js';
 
 const config = parseConfig();
-const serviceName = process.env.POWERTOOLS_SERVICE_NAME ?? 'order-sweeper';
-const telemetry = {
-  logger: createLogger({ serviceName }),
-  metrics: createMetrics({ serviceName }),
-};
+const telemetry = createTelemetry('order-sweeper');
 const { logger } = telemetry;
 // Observed so that dispatch failures count in the same DispatchFailures metric as the API's.
 const deps = observeOrderDependencies(

@@ -3,8 +3,9 @@ import { describe, expect, it } from 'vitest';
 import type { Order } from '../domain/order.js';
 import { anOrder } from '../testing/orders.js';
 import type { OrderDependencies } from '../use-cases/dependencies.js';
-import { createMetrics } from './metrics.js';
+import { createMetrics, MetricUnit } from './metrics.js';
 import { observeOrderDependencies } from './observed-dependencies.js';
+import { createTelemetry } from './telemetry.js';
 
 const order = anOrder({
   id: 'order-1',
@@ -136,5 +137,18 @@ describe('createMetrics', () => {
     metrics.addMetric('OrdersPlaced', 'Count', 1);
 
     expect(metrics.serializeMetrics()._aws.CloudWatchMetrics[0]?.Namespace).toBe('Elsewhere');
+  });
+});
+
+describe('createTelemetry', () => {
+  it('names both under the configured service, or the function default when none is configured', () => {
+    const configured = createTelemetry('order-sweeper', { POWERTOOLS_SERVICE_NAME: 'from-stack' });
+    const fallback = createTelemetry('order-sweeper', {});
+
+    configured.metrics.addMetric('Probe', MetricUnit.Count, 1);
+    fallback.metrics.addMetric('Probe', MetricUnit.Count, 1);
+
+    expect(configured.metrics.serializeMetrics()).toMatchObject({ service: 'from-stack' });
+    expect(fallback.metrics.serializeMetrics()).toMatchObject({ service: 'order-sweeper' });
   });
 });

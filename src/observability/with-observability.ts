@@ -11,10 +11,7 @@ import type { Telemetry } from './observed-dependencies.js';
  *
  * @example
  * ```ts
- * const telemetry = {
- *   logger: createLogger({ serviceName: 'order-processor' }),
- *   metrics: createMetrics({ serviceName: 'order-processor' }),
- * };
+ * const telemetry = createTelemetry('order-processor');
  * export const handler = withObservability(async (event: SQSEvent) => {
  *   // … telemetry.metrics.addMetric('OrdersProcessed', MetricUnit.Count, 1);
  * }, telemetry);
