@@ -12,6 +12,12 @@ const graphqlText: Plugin = {
 
 export default defineConfig({
   plugins: [graphqlText],
+  resolve: {
+    // graphql 16 has no export map: Vite would pick its ES module build for the project's own
+    // files while Node loads the CommonJS build for Apollo, and a schema built with one copy is
+    // refused by the other. Resolve it as Node does.
+    alias: [{ find: /^graphql$/, replacement: 'graphql/index.js' }],
+  },
   test: {
     include: ['src/**/*.test.ts', 'infra/**/*.test.ts'],
     globalSetup: ['src/testing/global-setup.ts'],

@@ -12,6 +12,8 @@ export const NEVER_LOADED_MODULES = [
   './plugin/usageReporting/index.js',
   './plugin/schemaReporting/index.js',
   './plugin/inlineTrace/index.js',
+  // Cache hints: the server installs ApolloServerPluginCacheControlDisabled too.
+  './plugin/cacheControl/index.js',
   // Event-stream (de)serialisation: none of the DynamoDB, SQS or SNS operations used has a stream.
   '@smithy/core/event-streams',
   // The default credential chain past its first link: Lambda always sets the environment
@@ -51,6 +53,9 @@ export const LAMBDA_BUNDLE_OPTIONS = {
   external: [...NEVER_LOADED_MODULES],
   alias: {
     '@apollo/utils.createhash': fileURLToPath(new URL('./shims/create-hash.ts', import.meta.url)),
+    '@graphql-tools/schema': fileURLToPath(
+      new URL('./shims/graphql-tools-schema.ts', import.meta.url),
+    ),
   },
   // graphql-js then skips its per-call cross-realm `instanceof` check (there is one copy in the
   // bundle). Apollo reads it too, but only for defaults the server sets explicitly (introspection,

@@ -1,14 +1,17 @@
 import { ApolloServer } from '@apollo/server';
 import {
+  ApolloServerPluginCacheControlDisabled,
   ApolloServerPluginInlineTraceDisabled,
   ApolloServerPluginLandingPageDisabled,
   ApolloServerPluginSchemaReportingDisabled,
   ApolloServerPluginUsageReportingDisabled,
 } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import type { GraphQLSchema } from 'graphql';
 import { createArmor } from './armor.js';
 import type { GraphQLContext } from './context.js';
 import { createFormatError, type ErrorLogger } from './errors.js';
+import { buildExecutableSchema } from './executable-schema.js';
 import { resolvers } from './resolvers.js';
 import { typeDefs } from './schema.js';
 
@@ -21,12 +24,19 @@ export interface GraphQLServerOptions {
   readonly logger: ErrorLogger;
 }
 
+let builtSchema: GraphQLSchema | undefined;
+
+/** The order API's schema with its resolvers, built once per process. */
+export function orderSchema(): GraphQLSchema {
+  builtSchema ??= buildExecutableSchema(typeDefs, resolvers);
+  return builtSchema;
+}
+
 /** The Apollo Server for the order API, configured explicitly rather than through NODE_ENV. */
 export function createGraphQLServer(options: GraphQLServerOptions): ApolloServer<GraphQLContext> {
   const armor = createArmor({ suggestions: options.introspection ?? false });
   return new ApolloServer<GraphQLContext>({
-    typeDefs,
-    resolvers,
+    schema: orderSchema(),
     introspection: options.introspection ?? false,
     includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: false,
@@ -40,6 +50,9 @@ export function createGraphQLServer(options: GraphQLServerOptions): ApolloServer
       ApolloServerPluginInlineTraceDisabled(),
       ApolloServerPluginUsageReportingDisabled(),
       ApolloServerPluginSchemaReportingDisabled(),
+      // No type carries cache hints and POST responses are not cached; without this Apollo wraps
+      // every field resolver to collect hints, on every request.
+      ApolloServerPluginCacheControlDisabled(),
       options.sandbox
         ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false })
         : ApolloServerPluginLandingPageDisabled(),

@@ -1,0 +1,60 @@
+import { buildSchema, GraphQLScalarType, graphql, validateSchema } from 'graphql';
+import { describe, expect, it } from 'vitest';
+import { buildExecutableSchema } from './executable-schema.js';
+import { resolvers } from './resolvers.js';
+import { typeDefs } from './schema.js';
+
+const sdl = /* GraphQL */ `
+  scalar Upper
+  type Query {
+    greeting(name: String!): String!
+    shout(text: Upper!): Upper!
+    plain: String
+  }
+`;
+
+const Upper = new GraphQLScalarType({
+  name: 'Upper',
+  serialize: (value) => String(value).toUpperCase(),
+  parseValue: (value) => `parsed:${String(value)}`,
+});
+
+describe('buildExecutableSchema', () => {
+  it('builds the order schema, valid as written, with every resolver in place', () => {
+    expect(validateSchema(buildSchema(typeDefs))).toEqual([]);
+    const schema = buildExecutableSchema(typeDefs, resolvers);
+    expect(validateSchema(schema)).toEqual([]);
+    const query = schema.getQueryType()?.getFields();
+    expect(query?.order?.resolve).toBe(resolvers.Query?.order);
+    expect(schema.getMutationType()?.getFields().placeOrder?.resolve).toBe(
+      resolvers.Mutation?.placeOrder,
+    );
+  });
+
+  it('runs field resolvers and a scalar implementation', async () => {
+    const schema = buildExecutableSchema(sdl, {
+      Upper,
+      Query: {
+        greeting: (_: unknown, { name }: { name: string }) => `hello ${name}`,
+        shout: (_: unknown, { text }: { text: string }) => text,
+      },
+    });
+    const result = await graphql({
+      schema,
+      source: 'query($t: Upper!) { greeting(name: "ada") shout(text: $t) plain }',
+      variableValues: { t: 'hi' },
+    });
+    expect(result).toEqual({
+      data: { greeting: 'hello ada', shout: 'PARSED:HI', plain: null },
+    });
+  });
+
+  it('refuses resolvers for a field or type the schema does not have', () => {
+    expect(() => buildExecutableSchema(sdl, { Query: { nope: () => 1 } })).toThrow(
+      'Resolver for unknown field Query.nope',
+    );
+    expect(() => buildExecutableSchema(sdl, { Missing: { a: () => 1 } })).toThrow(
+      'Resolvers for Missing',
+    );
+  });
+});
