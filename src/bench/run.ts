@@ -117,7 +117,6 @@ async function main() {
     process.stderr.write(`Warm requests: ${WARM_ROUNDS} interleaved rounds…\n`);
     const worker = await buildBundle(join(ROOT, 'src/bench/warm-worker.ts'), outdir, 'warm-worker');
     const warm = await runWarmWorker(worker.file, env, {
-      bundleFile: bundle.file,
       warmupRounds: WARMUP_ROUNDS,
       rounds: WARM_ROUNDS,
     });

@@ -1,7 +1,9 @@
 // Runs in a child process (stdout discarded, so the handler's logs and metrics cost what they
-// cost without cluttering the report): imports the bundle, times warm requests against baselines
-// and sends the timings to the parent over IPC.
-import { pathToFileURL } from 'node:url';
+// cost without cluttering the report): times warm requests against baselines and sends the
+// timings to the parent over IPC. The parent bundles this file with the Lambda options, so the
+// handler inside is compiled exactly as in its own bundle; sharing the bundle means the handler and
+// the baselines run on one copy of the SDK, as a Lambda process has, instead of two copies that
+// would compete for the CPU's caches and penalize whichever runs less often.
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import { createAwsClients } from '../adapters/aws/clients.js';
 import { createOrderDependencies } from '../adapters/aws/order-dependencies.js';
@@ -14,7 +16,6 @@ import { interleave } from './stats.js';
 
 /** What the parent asks the worker to measure. */
 export interface WarmRequest {
-  readonly bundleFile: string;
   readonly warmupRounds: number;
   readonly rounds: number;
 }
@@ -38,7 +39,8 @@ async function invoke(handler: HttpHandler, event: APIGatewayProxyEventV2, id: s
 }
 
 async function measure(request: WarmRequest): Promise<WarmTimings> {
-  const { handler } = (await import(pathToFileURL(request.bundleFile).href)) as {
+  // Imported only now: the handler reads its configuration from the environment at import.
+  const { handler } = (await import('../handlers/graphql.js')) as unknown as {
     handler: HttpHandler;
   };
   const config = parseConfig();

@@ -1,4 +1,3 @@
-import type { ApolloServerPlugin } from '@apollo/server';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { GraphQLError, type ValidationRule } from 'graphql';
 
@@ -13,23 +12,6 @@ export const OPERATION_LIMITS = {
   tokens: 1000,
   cost: 15_000,
 } as const;
-
-/**
- * Hides every "Did you mean …?" hint, including those on enum values and input fields that
- * armor's own filter misses, since they would reveal parts of a schema that is not meant to be
- * explored.
- */
-const hideSuggestions: ApolloServerPlugin = {
-  async requestDidStart() {
-    return {
-      async didEncounterErrors({ errors }) {
-        for (const error of errors) {
-          error.message = error.message.replace(/\s*Did you mean [^?]*\?/g, '');
-        }
-      },
-    };
-  },
-};
 
 /**
  * Refuses an operation whose type the schema does not define (a subscription here), which
@@ -47,12 +29,13 @@ const knownOperationTypes: ValidationRule = (context) => ({
 
 /**
  * Validation rules, plugins and parse options that refuse abusive operations (deep nesting,
- * alias and directive floods, huge documents, costly selections) before they execute, and hide
- * "did you mean" suggestions unless the schema is meant to be explored. The token limit is
+ * alias and directive floods, huge documents, costly selections) before they execute. Armor's
+ * own suggestion filter stays off: it misses hints on enum values and input fields, so
+ * `createFormatError` removes them all instead. The token limit is
  * graphql's own parse option: armor's token plugin re-parses in a plugin hook, which turns every
  * syntax error into an HTTP 500.
  */
-export function createArmor(options: { readonly suggestions: boolean }) {
+export function createArmor() {
   const { plugins, validationRules } = new ApolloArmor({
     maxDepth: { n: OPERATION_LIMITS.depth, ignoreIntrospection: true, flattenFragments: true },
     maxAliases: { n: OPERATION_LIMITS.aliases },
@@ -62,7 +45,7 @@ export function createArmor(options: { readonly suggestions: boolean }) {
     blockFieldSuggestion: { enabled: false },
   }).protect();
   return {
-    plugins: options.suggestions ? plugins : [...plugins, hideSuggestions],
+    plugins,
     validationRules: [...validationRules, knownOperationTypes],
     parseOptions: { maxTokens: OPERATION_LIMITS.tokens },
   };

@@ -8,11 +8,23 @@ export interface ErrorLogger {
   warn?(message: string, details: Record<string, unknown>): void;
 }
 
+export interface FormatErrorOptions {
+  /**
+   * Whether to remove graphql's "Did you mean …?" hints, which reveal parts of a schema that is
+   * not meant to be explored. @default true
+   */
+  readonly hideSuggestions?: boolean;
+}
+
+const SUGGESTION = /\s*Did you mean [^?]*\?/g;
+
 /**
  * Shapes every error a client sees: domain errors keep their message and gain `code`, `field`
- * and `retryable`; GraphQL's own request errors pass through; anything else is logged and masked.
+ * and `retryable`; GraphQL's own request errors pass through (without "did you mean" hints unless
+ * asked); anything else is logged and masked.
  */
-export function createFormatError(logger: ErrorLogger) {
+export function createFormatError(logger: ErrorLogger, options: FormatErrorOptions = {}) {
+  const hideSuggestions = options.hideSuggestions ?? true;
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error);
     if (original instanceof OrderError) {
@@ -37,7 +49,7 @@ export function createFormatError(logger: ErrorLogger) {
     const code = formatted.extensions?.code;
     if (typeof code === 'string' && code !== 'INTERNAL_SERVER_ERROR' && original === error) {
       return {
-        message: formatted.message,
+        message: hideSuggestions ? formatted.message.replace(SUGGESTION, '') : formatted.message,
         ...(formatted.locations && { locations: formatted.locations }),
         extensions: { code },
       };

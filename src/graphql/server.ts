@@ -34,13 +34,14 @@ export function orderSchema(): GraphQLSchema {
 
 /** The Apollo Server for the order API, configured explicitly rather than through NODE_ENV. */
 export function createGraphQLServer(options: GraphQLServerOptions): ApolloServer<GraphQLContext> {
-  const armor = createArmor({ suggestions: options.introspection ?? false });
+  const introspection = options.introspection ?? false;
+  const armor = createArmor();
   return new ApolloServer<GraphQLContext>({
     schema: orderSchema(),
-    introspection: options.introspection ?? false,
+    introspection,
     includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: false,
-    formatError: createFormatError(options.logger),
+    formatError: createFormatError(options.logger, { hideSuggestions: !introspection }),
     validationRules: armor.validationRules,
     parseOptions: armor.parseOptions,
     plugins: [
