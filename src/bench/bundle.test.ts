@@ -80,6 +80,11 @@ describe('the GraphQL Lambda bundle', () => {
     expect(body).toEqual({
       data: { order: { id, status: 'RECEIVED', total: { amount: 2999, currency: 'EUR' } } },
     });
+    // The DateTime scalar's implementation was set on the schema the bundle builds.
+    const dated = await call('query($id: ID!) { order(id: $id) { createdAt } }', { id });
+    expect(dated.data).toEqual({
+      order: { createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT.*Z$/) },
+    });
   });
 
   it('answers a request error with its code when the query is invalid', async () => {
@@ -88,12 +93,14 @@ describe('the GraphQL Lambda bundle', () => {
     expect(body.errors).toMatchObject([{ extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }]);
   });
 
-  it('holds one copy of Apollo and none of its reporting protobuf or sha.js when built', () => {
+  it('holds one copy of Apollo and none of its reporting protobuf, @graphql-tools or sha.js when built', () => {
     const inputs = Object.keys(bundle.metafile.inputs);
 
     expect(inputs.filter((i) => i.includes('@apollo/server/dist/cjs/'))).toEqual([]);
     expect(inputs.filter((i) => i.includes('usage-reporting-protobuf'))).toEqual([]);
     expect(inputs.filter((i) => i.includes('/sha.js/'))).toEqual([]);
     expect(inputs.filter((i) => i.includes('credential-provider-ini'))).toEqual([]);
+    expect(inputs.filter((i) => i.includes('@graphql-tools/'))).toEqual([]);
+    expect(inputs.filter((i) => i.includes('/plugin/cacheControl/'))).toEqual([]);
   });
 });

@@ -10,11 +10,11 @@ import { createAwsClients } from '../adapters/aws/clients.js';
 import { createOrderDependencies } from '../adapters/aws/order-dependencies.js';
 import { startEmulators } from '../local/emulators.js';
 import { ensureResources } from '../local/resources.js';
+import { placeOrder } from '../use-cases/place-order.js';
 import { buildBundle, largestInputs } from './bundle.js';
 import { type ColdStartVariant, measureColdStarts } from './cold-start.js';
 import { graphqlHttpEvent, lambdaContext, OPERATIONS, placeOrderInput } from './events.js';
 import { compare, comparisonTable, wallTimes } from './report.js';
-import { placeOrder } from '../use-cases/place-order.js';
 import { summarize } from './stats.js';
 import type { WarmRequest, WarmTimings } from './warm-worker.js';
 
