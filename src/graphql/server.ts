@@ -51,8 +51,8 @@ export function createGraphQLServer(options: GraphQLServerOptions): ApolloServer
       ApolloServerPluginInlineTraceDisabled(),
       ApolloServerPluginUsageReportingDisabled(),
       ApolloServerPluginSchemaReportingDisabled(),
-      // No type carries cache hints and POST responses are not cached; without this Apollo wraps
-      // every field resolver to collect hints, on every request.
+      // No type carries cache hints and POST responses are not cached; without this Apollo runs a
+      // cache-hint hook around every field it resolves, on every request.
       ApolloServerPluginCacheControlDisabled(),
       options.sandbox
         ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false })
