@@ -10,10 +10,9 @@ import { type PlaceOrderRequest, validatePlaceOrder } from '../domain/validation
 import type { OrderDependencies } from './dependencies.js';
 import { dispatchOrder } from './dispatch-order.js';
 
-/** What placing an order did: the order, and whether this request created it or replayed it. */
+/** What placing an order answers: the order as stored, new or replayed. */
 export interface PlacedOrder {
   readonly order: Order;
-  readonly created: boolean;
 }
 
 /**
@@ -46,15 +45,15 @@ export async function placeOrder(
     await deps.store.create(order);
   } catch (error) {
     if (!(error instanceof OrderAlreadyExistsError)) throw error;
-    return { order: await replay(deps, order), created: false };
+    return { order: await replay(deps, order) };
   }
   try {
-    return { order: await dispatchOrder(deps, order), created: true };
+    return { order: await dispatchOrder(deps, order) };
   } catch (error) {
     // Without a key a retry would be a second order: accept this one, and let the sweeper
     // complete its dispatch.
     if (request.idempotencyKey == null && error instanceof ServiceUnavailableError)
-      return { order, created: true };
+      return { order };
     throw error;
   }
 }
