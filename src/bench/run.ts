@@ -89,6 +89,7 @@ async function main() {
     const handlerEntry = join(ROOT, LAMBDA_ENTRIES.graphql);
     const bundle = await buildBundle(handlerEntry, outdir, 'graphql');
     const bare = await buildBundle(join(ROOT, 'src/bench/bare-handler.ts'), outdir, 'bare');
+    const getOnly = await buildBundle(join(ROOT, 'src/bench/get-only-handler.ts'), outdir, 'get');
 
     // The first request reads a stored order, so a cold start includes the SDK's first call.
     const stored = await placeOrder(
@@ -104,6 +105,7 @@ async function main() {
       { name: 'node -e 0', args: ['-e', '0'] },
       { name: 'bundle', args: [driver, bundle.file, ...request] },
       { name: 'bundle without Logger+Metrics', args: [driver, bare.file, ...request] },
+      { name: 'GetCommand alone', args: [driver, getOnly.file, ...request] },
       {
         name: 'unbundled (tsx)',
         args: [
@@ -131,6 +133,13 @@ async function main() {
 
     const comparisons = [
       compare('cold: bundle', coldOf('bundle'), 'node -e 0', coldOf('node -e 0'), 2.0),
+      compare(
+        'cold: GetCommand alone (no GraphQL)',
+        coldOf('GetCommand alone'),
+        'node -e 0',
+        coldOf('node -e 0'),
+      ),
+      compare('cold: bundle', coldOf('bundle'), 'GetCommand alone', coldOf('GetCommand alone')),
       compare(
         'cold: bundle without Logger+Metrics',
         coldOf('bundle without Logger+Metrics'),
@@ -217,6 +226,7 @@ async function main() {
         '|---|---|---|---|',
         sizeLine('graphql handler', bundle.bytes),
         sizeLine('without Logger+Metrics', bare.bytes),
+        sizeLine('GetCommand alone (no GraphQL)', getOnly.bytes),
         '',
         `## Cold start (new process → handler imported → first request answered; ${COLD_ROUNDS} runs each) and warm latency (${WARM_ROUNDS} interleaved runs each)`,
         '',
@@ -235,6 +245,7 @@ async function main() {
       bundle: {
         bytes: bundle.bytes,
         withoutObservabilityBytes: bare.bytes,
+        getCommandAloneBytes: getOnly.bytes,
         targetBytes: BUNDLE_TARGET_BYTES,
         largestInputs: largestInputs(bundle.metafile, 15),
       },
