@@ -14,6 +14,16 @@ export interface GraphQLLambdaOptions extends GraphQLServerOptions {
 /** Largest request body accepted; the biggest valid order is far below it. */
 export const MAX_REQUEST_BYTES = 64 * 1024;
 
+/** Every answer is for one caller only: no browser or proxy may keep it. */
+const NO_STORE = { 'cache-control': 'no-store' } as const;
+
+/** Marks each answer the server produces as not to be stored. */
+async function forbidStoring() {
+  return async (result: { headers?: Record<string, boolean | number | string> }) => {
+    result.headers = { ...result.headers, ...NO_STORE };
+  };
+}
+
 /** Answers 413 before any parsing when the body is larger than {@link MAX_REQUEST_BYTES}. */
 async function rejectLargeBody({ body, isBase64Encoded }: ApiEvent) {
   const size = body ? Buffer.byteLength(body, isBase64Encoded ? 'base64' : 'utf8') : 0;
@@ -28,7 +38,7 @@ async function rejectLargeBody({ body, isBase64Encoded }: ApiEvent) {
   };
   return {
     statusCode: 413,
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...NO_STORE },
     body: JSON.stringify(payload),
   };
 }
@@ -47,7 +57,8 @@ async function callerOf(authenticate: Authenticate, event: ApiEvent) {
 /** The integration options shared by both event formats. */
 function integrationOptions(options: GraphQLLambdaOptions) {
   return {
-    middleware: [rejectLargeBody],
+    // A middleware that answers by itself (the 413) skips the result hooks of those before it.
+    middleware: [rejectLargeBody, forbidStoring],
     context: async ({
       event,
       context,

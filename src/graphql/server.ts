@@ -51,8 +51,8 @@ export function createGraphQLServer(options: GraphQLServerOptions): ApolloServer
       ApolloServerPluginInlineTraceDisabled(),
       ApolloServerPluginUsageReportingDisabled(),
       ApolloServerPluginSchemaReportingDisabled(),
-      // No type carries cache hints and POST responses are not cached; without this Apollo runs a
-      // cache-hint hook around every field it resolves, on every request.
+      // No type carries cache hints, and the Lambda handler marks every answer `no-store` itself;
+      // without this Apollo runs a cache-hint hook around every field it resolves.
       ApolloServerPluginCacheControlDisabled(),
       options.sandbox
         ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false })

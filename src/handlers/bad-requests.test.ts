@@ -150,7 +150,9 @@ beforeAll(async () => {
 
 const noCallback = () => undefined;
 
-async function send(c: BadRequestCase): Promise<{ status: number; body: string }> {
+async function send(
+  c: BadRequestCase,
+): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
   const body = bodyOf(c);
   const request: HttpRequest = {
     ...(c.method && { method: c.method }),
@@ -164,14 +166,18 @@ async function send(c: BadRequestCase): Promise<{ status: number; body: string }
       testLambdaContext(),
       noCallback,
     )) as APIGatewayProxyResult;
-    return { status: result.statusCode, body: result.body };
+    return { status: result.statusCode, body: result.body, headers: result.headers ?? {} };
   }
   const result = (await http(
     httpApiEvent(request),
     testLambdaContext(),
     noCallback,
   )) as APIGatewayProxyStructuredResultV2;
-  return { status: result.statusCode ?? 200, body: result.body ?? '' };
+  return {
+    status: result.statusCode ?? 200,
+    body: result.body ?? '',
+    headers: result.headers ?? {},
+  };
 }
 
 interface ErrorBody {
@@ -200,6 +206,7 @@ describe('GraphQL edge under a corpus of bad requests', () => {
 
       expect(response.status).toBe(c.expect.status);
       expect(response.status).toBeLessThan(500);
+      expect(response.headers['cache-control']).toBe('no-store');
       expect(response.body).not.toMatch(INTERNALS);
       expect(response.body).not.toMatch(/did you mean/i);
       const body = parsed(response.body);

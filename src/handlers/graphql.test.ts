@@ -32,7 +32,7 @@ async function invokeRestApi(request: Parameters<typeof restApiEvent>[0]) {
     testLambdaContext(),
     noCallback,
   )) as APIGatewayProxyResult;
-  return { status: result.statusCode, body: result.body };
+  return { status: result.statusCode, body: result.body, headers: result.headers ?? {} };
 }
 
 const placeOrderBody = (customerId: string) =>
@@ -45,6 +45,8 @@ describe('GraphQL Lambda handler', () => {
 
     expect(response.status).toBe(200);
     expect(response.headers['content-type']).toMatch(/^application\/json/);
+    // Orders are one customer's data: no browser or proxy may keep them.
+    expect(response.headers['cache-control']).toBe('no-store');
     const body = JSON.parse(response.body);
     expect(body.errors).toBeUndefined();
     expect(body.data.placeOrder.order).toMatchObject({
@@ -63,6 +65,7 @@ describe('GraphQL Lambda handler', () => {
     const response = await invokeRestApi({ body: placeOrderBody(customerId) });
 
     expect(response.status).toBe(200);
+    expect(response.headers['cache-control']).toBe('no-store');
     expect(JSON.parse(response.body).data.placeOrder.order.customerId).toBe(customerId);
   });
 
