@@ -6,6 +6,9 @@ import { typeDefs } from './schema.js';
 
 const sdl = /* GraphQL */ `
   scalar Upper
+  enum Color {
+    RED
+  }
   type Query {
     greeting(name: String!): String!
     shout(text: Upper!): Upper!
@@ -41,11 +44,12 @@ describe('buildExecutableSchema', () => {
     });
     const result = await graphql({
       schema,
-      source: 'query($t: Upper!) { greeting(name: "ada") shout(text: $t) plain }',
+      source:
+        'query($t: Upper!) { greeting(name: "ada") shout(text: $t) again: shout(text: "yo") plain }',
       variableValues: { t: 'hi' },
     });
     expect(result).toEqual({
-      data: { greeting: 'hello ada', shout: 'PARSED:HI', plain: null },
+      data: { greeting: 'hello ada', shout: 'PARSED:HI', again: 'PARSED:YO', plain: null },
     });
   });
 
@@ -55,6 +59,10 @@ describe('buildExecutableSchema', () => {
     );
     expect(() => buildExecutableSchema(sdl, { Missing: { a: () => 1 } })).toThrow(
       'Resolvers for Missing',
+    );
+    // Enum value maps are not supported: refused rather than silently ignored.
+    expect(() => buildExecutableSchema(sdl, { Color: { RED: () => '#f00' } })).toThrow(
+      'Resolvers for Color',
     );
   });
 });

@@ -26,9 +26,13 @@ interface Outcome {
   readonly messages: readonly string[];
 }
 
-async function run(query: string, server: ApolloServer<GraphQLContext> = closed): Promise<Outcome> {
+async function run(
+  query: string,
+  server: ApolloServer<GraphQLContext> = closed,
+  variables?: Record<string, unknown>,
+): Promise<Outcome> {
   const response = await server.executeOperation(
-    { query },
+    { query, ...(variables && { variables }) },
     { contextValue: { deps: sys.deps, caller: TRUSTED_CALLER, requestId: 'limits' } },
   );
   if (response.body.kind !== 'single') throw new Error('Expected a single result');
@@ -168,6 +172,8 @@ describe('introspection and suggestions', () => {
   const introspect = '{ __schema { queryType { name } } }';
   const typo = '{ order(id: "ord_x") { statu } }';
   const enumTypo = '{ orders(customerId: "limits", status: RECIEVED) { edges { cursor } } }';
+  const variableTypo =
+    'query($s: OrderStatus) { orders(customerId: "limits", status: $s) { edges { cursor } } }';
 
   it('refuses introspection and hides every suggestion when introspection is off', async () => {
     refused(await run(introspect), 'GRAPHQL_VALIDATION_FAILED', /introspection is not allowed/i);
@@ -176,7 +182,11 @@ describe('introspection and suggestions', () => {
 
     refused(field, 'GRAPHQL_VALIDATION_FAILED', /^Cannot query field "statu" on type "Order"\.$/);
     refused(value, 'GRAPHQL_VALIDATION_FAILED', /^Value "RECIEVED" does not exist/);
-    expect([...field.messages, ...value.messages].join('\n')).not.toMatch(/did you mean/i);
+    const variable = await run(variableTypo, closed, { s: 'RECIEVED' });
+    refused(variable, 'BAD_USER_INPUT', /Value "RECIEVED" does not exist/);
+    expect([...field.messages, ...value.messages, ...variable.messages].join('\n')).not.toMatch(
+      /did you mean/i,
+    );
   });
 
   it('answers introspection and suggests names when introspection is on', async () => {
@@ -190,5 +200,7 @@ describe('introspection and suggestions', () => {
     expect(value.messages).toContainEqual(
       expect.stringMatching(/Did you mean the enum value "RECEIVED"\?/),
     );
+    const variable = await run(variableTypo, open, { s: 'RECIEVED' });
+    expect(variable.messages).toContainEqual(expect.stringMatching(/Did you mean the enum value/));
   });
 });
