@@ -19,8 +19,9 @@ type TypeResolvers = GraphQLScalarType | Readonly<Record<string, FieldResolver>>
  * Builds the schema from its SDL with graphql-js alone and sets the resolvers on it in place.
  * This is what Apollo's `typeDefs` + `resolvers` do through `@graphql-tools/schema`, without its
  * type-def merging, SDL re-validation and whole-schema copy, which (with the 64 KB of modules it
- * loads) took about a sixth of a cold start. The SDL is validated where it is written: by `npm run codegen` and by the schema test.
- * Unknown types or fields throw, so a resolver can never silently go unused.
+ * loads) took about a sixth of a cold start. The SDL is validated where it is written: by
+ * `npm run codegen` and by the schema test. Unknown types or fields throw, so a resolver can never
+ * silently go unused; so do enum value maps and `__resolveType`, which this schema does not need.
  */
 export function buildExecutableSchema(
   typeDefs: string,
