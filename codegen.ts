@@ -15,7 +15,10 @@ const config: CodegenConfig = {
           OrderItem: '../../domain/order.js#OrderLine',
           Money: '../../domain/money.js#Money',
         },
-        scalars: { DateTime: { input: 'string', output: 'string | Date' } },
+        scalars: {
+          DateTime: { input: 'string', output: 'string | Date' },
+          SafeInt: { input: 'number', output: 'number' },
+        },
         strictScalars: true,
         avoidOptionals: { field: true, inputValue: false, object: false, defaultValue: false },
         maybeValue: 'T | null',

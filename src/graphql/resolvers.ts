@@ -1,4 +1,4 @@
-import { DateTimeResolver } from 'graphql-scalars';
+import { DateTimeResolver, SafeIntResolver } from 'graphql-scalars';
 import { OrderNotFoundError } from '../domain/errors.js';
 import { cancelOrder } from '../use-cases/cancel-order.js';
 import { getOrder } from '../use-cases/get-order.js';
@@ -13,6 +13,7 @@ import type { Resolvers } from './generated/types.js';
  */
 export const resolvers: Resolvers = {
   DateTime: DateTimeResolver,
+  SafeInt: SafeIntResolver,
   Query: {
     order: async (_, { id }, { deps, caller }) =>
       visibleTo(caller, await getOrder(deps, id)) ?? null,

@@ -15,12 +15,18 @@ export type Scalars = {
   Float: { input: number; output: number; }
   /** An instant in time, ISO-8601 in UTC. */
   DateTime: { input: string; output: string | Date; }
+  /**
+   * A whole number from -(2^53 - 1) to 2^53 - 1, sent as a JSON number: every value is exact in
+   * JavaScript's number and in any 64-bit integer.
+   */
+  SafeInt: { input: number; output: number; }
 };
 
 /** An amount of money in minor units (cents) of an ISO 4217 currency. */
 export type Money = {
   __typename?: 'Money';
-  amount: Scalars['Int']['output'];
+  /** Minor units: cents for EUR, yen for JPY (no minor unit), fils for KWD (1/1000). */
+  amount: Scalars['SafeInt']['output'];
   currency: Scalars['String']['output'];
 };
 
@@ -239,6 +245,7 @@ export type ResolversTypes = {
   PlaceOrderInput: PlaceOrderInput;
   PlaceOrderPayload: ResolverTypeWrapper<Omit<PlaceOrderPayload, 'order'> & { order: ResolversTypes['Order'] }>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  SafeInt: ResolverTypeWrapper<Scalars['SafeInt']['output']>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
 };
 
@@ -259,6 +266,7 @@ export type ResolversParentTypes = {
   PlaceOrderInput: PlaceOrderInput;
   PlaceOrderPayload: Omit<PlaceOrderPayload, 'order'> & { order: ResolversParentTypes['Order'] };
   Query: Record<PropertyKey, never>;
+  SafeInt: Scalars['SafeInt']['output'];
   String: Scalars['String']['output'];
 };
 
@@ -267,7 +275,7 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
 }
 
 export type MoneyResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Money'] = ResolversParentTypes['Money']> = {
-  amount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  amount?: Resolver<ResolversTypes['SafeInt'], ParentType, ContextType>;
   currency?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
@@ -320,6 +328,10 @@ export type QueryResolvers<ContextType = GraphQLContext, ParentType extends Reso
   orders?: Resolver<ResolversTypes['OrderConnection'], ParentType, ContextType, RequireFields<QueryOrdersArgs, 'customerId' | 'first'>>;
 };
 
+export interface SafeIntScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['SafeInt'], any> {
+  name: 'SafeInt';
+}
+
 export type Resolvers<ContextType = GraphQLContext> = {
   DateTime?: GraphQLScalarType;
   Money?: MoneyResolvers<ContextType>;
@@ -331,5 +343,6 @@ export type Resolvers<ContextType = GraphQLContext> = {
   PageInfo?: PageInfoResolvers<ContextType>;
   PlaceOrderPayload?: PlaceOrderPayloadResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  SafeInt?: GraphQLScalarType;
 };
 
