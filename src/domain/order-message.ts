@@ -1,3 +1,4 @@
+import { formatMoney } from './money.js';
 import type { Order } from './order.js';
 
 export const ORDER_MESSAGE_SCHEMA_VERSION = 1;
@@ -15,7 +16,7 @@ export function toOrderMessage(order: Order): OrderMessage {
 
 /** The admin alert for a new order. */
 export function newOrderAlert(order: Order): { subject: string; message: string } {
-  const total = `${(order.total.amount / 100).toFixed(2)} ${order.total.currency}`;
+  const total = formatMoney(order.total);
   const count = order.items.reduce((n, item) => n + item.quantity, 0);
   return {
     subject: `New order ${order.id} received`,
