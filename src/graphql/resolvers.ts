@@ -5,6 +5,7 @@ import { getOrder } from '../use-cases/get-order.js';
 import { listOrders } from '../use-cases/list-orders.js';
 import { placeOrder } from '../use-cases/place-order.js';
 import { requireActingFor, visibleTo } from './caller-access.js';
+import { decodeCursor, encodeCursor } from './cursor.js';
 import type { Resolvers } from './generated/types.js';
 
 /**
@@ -19,10 +20,12 @@ export const resolvers: Resolvers = {
       visibleTo(caller, await getOrder(deps, id)) ?? null,
     orders: async (_, args, { deps, caller }) => {
       requireActingFor(caller, args.customerId, 'customerId');
-      const page = await listOrders(deps, args);
+      const after = args.after == null ? null : decodeCursor(args.after);
+      const page = await listOrders(deps, { ...args, after });
+      const edges = page.orders.map((order) => ({ node: order, cursor: encodeCursor(order) }));
       return {
-        edges: page.orders.map(({ order, cursor }) => ({ node: order, cursor })),
-        pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.orders.at(-1)?.cursor ?? null },
+        edges,
+        pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null },
       };
     },
   },

@@ -1,6 +1,5 @@
 import { ValidationError } from '../domain/errors.js';
 import { ORDER_STATUSES, type Order, type OrderStatus } from '../domain/order.js';
-import { isOrderId } from '../domain/order-identity.js';
 import type { OrderPosition } from '../domain/ports.js';
 import { checkCustomerId } from '../domain/validation.js';
 import type { OrderDependencies } from './dependencies.js';
@@ -11,29 +10,13 @@ export interface ListOrdersRequest {
   readonly customerId: string;
   readonly status?: OrderStatus | null;
   readonly first?: number | null;
-  readonly after?: string | null;
+  /** Where the previous page ended. */
+  readonly after?: OrderPosition | null;
 }
 
 export interface OrderPage {
-  readonly orders: readonly { readonly order: Order; readonly cursor: string }[];
+  readonly orders: readonly Order[];
   readonly hasNextPage: boolean;
-}
-
-/** An opaque cursor: where the page continues, base64url-encoded. */
-export const encodeCursor = (order: Pick<Order, 'createdAt' | 'id'>): string =>
-  Buffer.from(JSON.stringify([order.createdAt, order.id])).toString('base64url');
-
-function decodeCursor(cursor: string): OrderPosition {
-  try {
-    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(value) && value.length === 2 && value.every((v) => typeof v === 'string')) {
-      const [createdAt, id] = value as [string, string];
-      if (isOrderId(id) && !Number.isNaN(Date.parse(createdAt))) return { createdAt, id };
-    }
-  } catch {
-    // falls through to the validation error below
-  }
-  throw new ValidationError('after', 'is not a cursor returned by this API');
 }
 
 /** A page of a customer's orders, newest first. */
@@ -53,10 +36,10 @@ export async function listOrders(
     customerId: request.customerId,
     limit: first + 1,
     ...(request.status != null && { status: request.status }),
-    ...(request.after != null && { after: decodeCursor(request.after) }),
+    ...(request.after != null && { after: request.after }),
   });
   return {
-    orders: orders.slice(0, first).map((order) => ({ order, cursor: encodeCursor(order) })),
+    orders: orders.slice(0, first),
     hasNextPage: orders.length > first,
   };
 }
