@@ -7,6 +7,8 @@ export const LIMITS = {
   skuLength: 64,
   customerIdLength: 128,
   emailLength: 254,
+  /** In UTF-16 code units, as mail systems count octets of the local part. */
+  emailLocalPartLength: 64,
   idempotencyKeyLength: 128,
 } as const;
 
@@ -57,7 +59,8 @@ export function checkCustomerId(field: string, value: string): void {
 export function checkEmail(field: string, value: string): void {
   checkText(field, value, LIMITS.emailLength);
   const local = value.slice(0, value.lastIndexOf('@'));
-  if (!EMAIL.test(value) || local.length > 64) fail(field, 'must be an e-mail address');
+  if (!EMAIL.test(value) || local.length > LIMITS.emailLocalPartLength)
+    fail(field, 'must be an e-mail address');
 }
 
 export function checkCurrency(field: string, value: string): void {

@@ -1,16 +1,20 @@
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { GraphQLError, type ValidationRule } from 'graphql';
+import { answerSizeLimit } from './answer-size.js';
+import { mutationLimit } from './mutation-limit.js';
+import { ORDER_ANSWER_BOUNDS } from './order-answer-bounds.js';
 
 /**
- * Limits on what one operation may ask for. The schema's deepest useful query has depth 6; the
- * cost limit admits a full page (100) of orders with every field, which costs about 13 000.
+ * Limits on what one operation may ask for. The schema's deepest useful query has depth 6. The
+ * cost of an operation is the largest answer it could get, in bytes (`answer-size.ts`).
  */
 export const OPERATION_LIMITS = {
   depth: 8,
   aliases: 10,
   directives: 10,
   tokens: 1000,
-  cost: 15_000,
+  answerBytes: 1_000_000,
+  mutations: 1,
 } as const;
 
 /**
@@ -41,12 +45,17 @@ export function createArmor() {
     maxAliases: { n: OPERATION_LIMITS.aliases },
     maxDirectives: { n: OPERATION_LIMITS.directives },
     maxTokens: { enabled: false },
-    costLimit: { maxCost: OPERATION_LIMITS.cost, ignoreIntrospection: true },
+    // Armor's cost counts a page size only when it is a literal; answerSizeLimit counts them all.
+    costLimit: { enabled: false },
     blockFieldSuggestion: { enabled: false },
   }).protect();
   return {
-    plugins,
-    validationRules: [...validationRules, knownOperationTypes],
+    plugins: [...plugins, answerSizeLimit(ORDER_ANSWER_BOUNDS, OPERATION_LIMITS.answerBytes)],
+    validationRules: [
+      ...validationRules,
+      knownOperationTypes,
+      mutationLimit(OPERATION_LIMITS.mutations),
+    ],
     parseOptions: { maxTokens: OPERATION_LIMITS.tokens },
   };
 }

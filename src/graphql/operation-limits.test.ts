@@ -1,13 +1,15 @@
 import type { ApolloServer } from '@apollo/server';
-import { Lexer, Source, TokenKind } from 'graphql';
+import { Lexer, type OperationDefinitionNode, parse, Source, TokenKind } from 'graphql';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { TRUSTED_CALLER } from '../domain/caller.js';
 import { ORDER_FIELDS } from '../testing/graphql-client.js';
 import { createTestOrderSystem, type TestOrderSystem } from '../testing/order-system.js';
 import { PAGE_SIZE } from '../use-cases/list-orders.js';
+import { largestAnswerBytes } from './answer-size.js';
 import { OPERATION_LIMITS } from './armor.js';
 import type { GraphQLContext } from './context.js';
-import { createGraphQLServer } from './server.js';
+import { ORDER_ANSWER_BOUNDS } from './order-answer-bounds.js';
+import { createGraphQLServer, orderSchema } from './server.js';
 
 let sys: TestOrderSystem;
 const logged: unknown[] = [];
@@ -79,11 +81,18 @@ function tokens(n: number): string {
 const fullPage = (first: number) =>
   `{ orders(customerId: "limits", first: ${first}) {
       edges { cursor node { ${ORDER_FIELDS} } } pageInfo { hasNextPage endCursor } } }`;
-/**
- * What armor charges for one order of {@link fullPage}: objects 2, scalars 1, each level deeper
- * × 1.5, the whole connection × `first`.
- */
-const FULL_ORDER_COST = 130.625;
+/** The largest `first` of {@link fullPage} whose answer is bounded by the size limit. */
+function largestFullPage(): number {
+  const schema = orderSchema();
+  const bytes = (first: number) => {
+    const document = parse(fullPage(first));
+    const [operation] = document.definitions as OperationDefinitionNode[];
+    return operation && largestAnswerBytes(schema, document, operation, {}, ORDER_ANSWER_BOUNDS);
+  };
+  let first = 1;
+  while ((bytes(first + 1) ?? Number.POSITIVE_INFINITY) <= OPERATION_LIMITS.answerBytes) first += 1;
+  return first;
+}
 
 const accepted = (outcome: Outcome) => {
   expect(outcome.messages).toEqual([]);
@@ -141,18 +150,24 @@ describe('operation limits', () => {
     refused(await run('{ order(id: "ord_x") { id '), 'GRAPHQL_PARSE_FAILED', /Syntax Error/);
   });
 
-  it('refuses a page of full orders when its cost is past the cost limit', async () => {
-    const largest = Math.floor(OPERATION_LIMITS.cost / FULL_ORDER_COST);
+  it('refuses a page of full orders only when its largest answer is past the size limit', async () => {
+    const largest = largestFullPage();
 
+    accepted(await run(fullPage(largest)));
     refused(
       await run(fullPage(largest + 1)),
       'GRAPHQL_VALIDATION_FAILED',
-      new RegExp(`Cost limit of ${OPERATION_LIMITS.cost} exceeded`),
+      new RegExp(`Answer size limit of ${OPERATION_LIMITS.answerBytes} bytes exceeded`),
     );
   });
 
-  it('admits the largest page the API serves with every order field', async () => {
-    accepted(await run(fullPage(PAGE_SIZE.max)));
+  it('admits the default page with every order field, and the largest page without items', async () => {
+    expect(largestFullPage()).toBeGreaterThanOrEqual(PAGE_SIZE.default);
+    accepted(
+      await run(`{ orders(customerId: "limits", first: ${PAGE_SIZE.max}) {
+        edges { cursor node { id customerId customerEmail status createdAt total { amount currency } } }
+        pageInfo { hasNextPage endCursor } } }`),
+    );
   });
 
   it('refuses a subscription with a validation error when the schema has none', async () => {
