@@ -14,16 +14,46 @@ export type HttpApiHandler = Handler<
 
 /** Largest request body accepted, as API Gateway caps payloads. */
 const MAX_BODY_BYTES = 1024 * 1024;
+/**
+ * Most bytes of a refused body read and thrown away so that the connection can serve the next
+ * request; past this the connection is closed instead.
+ */
+const MAX_DRAINED_BYTES = 8 * MAX_BODY_BYTES;
 
-async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) return undefined;
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
+/**
+ * The request body, or undefined once it passes {@link MAX_BODY_BYTES}. A refused body is still
+ * read to its end and dropped rather than left in the socket, where it would be taken for the
+ * next request on a keep-alive connection; past {@link MAX_DRAINED_BYTES} the connection is closed.
+ */
+function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    let chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) {
+        chunks.push(chunk);
+        return;
+      }
+      chunks = [];
+      resolve(undefined);
+      if (size > MAX_DRAINED_BYTES) req.socket.destroy();
+    });
+    req.once('end', () => resolve(size <= MAX_BODY_BYTES ? Buffer.concat(chunks) : undefined));
+    req.once('error', reject);
+  });
+}
+
+/**
+ * Answers 413. A body declared too long to drain is never read and the connection closes after
+ * the answer; any other is read and dropped, keeping the connection for the next request.
+ */
+function refuseTooLarge(req: IncomingMessage, res: ServerResponse): void {
+  const close = Number(req.headers['content-length'] ?? 0) > MAX_DRAINED_BYTES;
+  res
+    .writeHead(413, { 'content-type': 'application/json', ...(close && { connection: 'close' }) })
+    .end('{"message":"Request Entity Too Large"}');
+  if (!close) req.resume();
 }
 
 /** The API Gateway HTTP API (payload v2) event for a Node request, as API Gateway builds it. */
@@ -113,11 +143,14 @@ export function createHttpGateway(handler: HttpApiHandler, path = '/graphql'): S
         res.writeHead(404, { 'content-type': 'application/json' }).end('{"message":"Not Found"}');
         return;
       }
+      // Refused on its declared length before a byte of it is read.
+      if (Number(req.headers['content-length'] ?? 0) > MAX_BODY_BYTES) {
+        refuseTooLarge(req, res);
+        return;
+      }
       const body = await readBody(req);
       if (body === undefined) {
-        res
-          .writeHead(413, { 'content-type': 'application/json' })
-          .end('{"message":"Request Entity Too Large"}');
+        refuseTooLarge(req, res);
         return;
       }
       const event = toHttpApiEvent(req, body, `${req.method} ${path}`);
