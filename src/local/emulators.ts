@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import type { Server } from 'node:http';
 import dynalite from 'dynalite';
-import { startFauxqs } from 'fauxqs';
+import { buildApp } from 'fauxqs';
 
 export interface Emulators {
   readonly dynamodbEndpoint: string;
@@ -19,6 +19,8 @@ export interface EmulatorOptions {
   readonly messagingPort?: number;
 }
 
+const LOOPBACK = '127.0.0.1';
+
 /** Starts dynalite (DynamoDB) and fauxqs (SQS and SNS) in this process, on 127.0.0.1. */
 export async function startEmulators(options: EmulatorOptions = {}): Promise<Emulators> {
   const dynamo: Server = dynalite({
@@ -27,21 +29,23 @@ export async function startEmulators(options: EmulatorOptions = {}): Promise<Emu
     updateTableMs: 0,
     ...(options.dataPath && { path: options.dataPath }),
   });
-  dynamo.listen(options.dynamodbPort ?? 0, '127.0.0.1');
+  dynamo.listen(options.dynamodbPort ?? 0, LOOPBACK);
   await once(dynamo, 'listening');
   const address = dynamo.address();
   if (address === null || typeof address === 'string')
     throw new Error('dynalite has no TCP address');
-  const messaging = await startFauxqs({
-    port: options.messagingPort ?? 0,
-    host: '127.0.0.1',
-    logger: false,
-  });
+  // fauxqs's own starter listens on every interface whatever its `host` option (which only names
+  // the host in queue URLs); its app, listened on here, is reachable from this machine only.
+  const messaging = buildApp({ logger: false, host: LOOPBACK });
+  await messaging.listen({ port: options.messagingPort ?? 0, host: LOOPBACK });
+  const messagingAddress = messaging.server.address();
+  if (messagingAddress === null || typeof messagingAddress === 'string')
+    throw new Error('fauxqs has no TCP address');
   return {
-    dynamodbEndpoint: `http://127.0.0.1:${address.port}`,
-    messagingEndpoint: `http://127.0.0.1:${messaging.port}`,
+    dynamodbEndpoint: `http://${LOOPBACK}:${address.port}`,
+    messagingEndpoint: `http://${LOOPBACK}:${messagingAddress.port}`,
     async stop() {
-      await messaging.stop();
+      await messaging.close();
       dynamo.close();
       await once(dynamo, 'close');
     },
