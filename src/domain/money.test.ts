@@ -6,6 +6,9 @@ describe('formatMoney', () => {
     ['JPY', 0],
     ['EUR', 2],
     ['KWD', 3],
+    ['IDR', 2],
+    ['IQD', 3],
+    ['CLF', 4],
   ])('knows that %s has %i minor-unit digits', (currency, digits) => {
     expect(minorUnitDigits(currency)).toBe(digits);
   });
