@@ -15,8 +15,9 @@ import {
   restApiEvent,
   testLambdaContext,
 } from '../testing/api-gateway-events.js';
-import { orderInput } from '../testing/graphql-client.js';
+import { ORDER_FIELDS, orderInput } from '../testing/graphql-client.js';
 import { createTestOrderSystem, type TestOrderSystem } from '../testing/order-system.js';
+import { PAGE_SIZE } from '../use-cases/list-orders.js';
 
 /** One hostile or malformed request and the answer it must get. */
 interface BadRequestCase {
@@ -64,6 +65,9 @@ const PLACE_ORDER = `mutation PlaceOrder($input: PlaceOrderInput!) {
 }`;
 
 const json = (value: unknown) => JSON.stringify(value);
+/** A valid placeOrder field written as a literal, to send several in one document. */
+const placeOrderField = (key: string) =>
+  `placeOrder(input: { customerId: "${CORPUS_CUSTOMER}", customerEmail: "ada@example.com", currency: "EUR", idempotencyKey: "${key}", items: [{ sku: "A", quantity: 1, unitPrice: 5 }] }) { order { id } }`;
 const times = (n: number, make: (i: number) => string) =>
   Array.from({ length: n }, (_, i) => make(i)).join(' ');
 
@@ -109,6 +113,39 @@ const generators = {
         }),
       },
     }),
+  'long-comment-cursor': () => {
+    // Date.parse reads this as 2026-01-01; DynamoDB would refuse the key it makes.
+    const date = `2026-01-01T00:00:00.000Z (${'x'.repeat(1500)})`;
+    const after = Buffer.from(JSON.stringify([date, `ord_${'0'.repeat(32)}`])).toString(
+      'base64url',
+    );
+    return json({
+      query: `{ orders(customerId: "${CORPUS_CUSTOMER}", after: "${after}") { edges { cursor } } }`,
+    });
+  },
+  'variable-page-flood': () =>
+    json({
+      query: `query Flood($n: Int) { ${times(OPERATION_LIMITS.aliases, (i) => `a${i}: orders(customerId: "${CORPUS_CUSTOMER}", first: $n) { edges { node { ${ORDER_FIELDS} } } }`)} }`,
+      variables: { n: PAGE_SIZE.max },
+    }),
+  'default-page-flood': () =>
+    json({
+      query: `{ ${times(2, (i) => `a${i}: orders(customerId: "${CORPUS_CUSTOMER}") { edges { node { ${ORDER_FIELDS} } } }`)} }`,
+    }),
+  'variable-default-page': () =>
+    json({
+      query: `query Page($n: Int = ${PAGE_SIZE.max}) { orders(customerId: "${CORPUS_CUSTOMER}", first: $n) { edges { node { ${ORDER_FIELDS} } } } }`,
+    }),
+  'place-order-aliases': () =>
+    json({
+      query: `mutation { ${times(OPERATION_LIMITS.aliases, (i) => `a${i}: ${placeOrderField(`k${i}`)}`)} }`,
+    }),
+  'place-order-fragments': () =>
+    json({
+      query: `mutation { ...A ...B } fragment A on Mutation { a: ${placeOrderField('k1')} } fragment B on Mutation { b: ${placeOrderField('k2')} }`,
+    }),
+  'place-and-cancel': () =>
+    json({ query: `mutation { ${placeOrderField('k1')} cancelOrder(id: "ord_x") { id } }` }),
 } satisfies Record<string, () => string>;
 
 /** Replaces `{ "$repeat": s, "times": n, "prefix"?, "suffix"? }` with the string it describes. */
