@@ -22,7 +22,15 @@ export interface AppConfig {
  */
 export type AuthConfig =
   | { readonly mode: 'off' }
-  | { readonly mode: 'apigateway'; readonly adminGroup: string }
+  | {
+      readonly mode: 'apigateway';
+      readonly adminGroup: string;
+      /**
+       * The only issuer whose tokens may carry admin rights (the administrators' user pool).
+       * @default - any issuer the authorizer accepts
+       */
+      readonly adminIssuer?: string;
+    }
   | {
       readonly mode: 'jwt';
       readonly adminGroup: string;
@@ -51,6 +59,7 @@ export const CONFIG_ENV = {
   sandbox: 'GRAPHQL_SANDBOX',
   authMode: 'AUTH_MODE',
   adminGroup: 'ADMIN_GROUP',
+  adminIssuer: 'ADMIN_ISSUER',
   jwtPublicKey: 'JWT_PUBLIC_KEY',
   jwtIssuer: 'JWT_ISSUER',
   jwtAudience: 'JWT_AUDIENCE',
@@ -91,7 +100,10 @@ function parseAuth(read: ReturnType<typeof reader>): AuthConfig {
   const mode = read.oneOf('authMode', ['apigateway', 'jwt', 'off'], 'apigateway');
   const adminGroup = read.optional('adminGroup') ?? 'admins';
   if (mode === 'off') return { mode };
-  if (mode === 'apigateway') return { mode, adminGroup };
+  if (mode === 'apigateway') {
+    const adminIssuer = read.optional('adminIssuer');
+    return { mode, adminGroup, ...(adminIssuer && { adminIssuer }) };
+  }
   const audience = read.optional('jwtAudience');
   return {
     mode,

@@ -13,10 +13,13 @@ describe('readOrderStackContext', () => {
         graphqlIntrospection: 'true',
         graphqlSandbox: 'false',
         retainData: 'false',
+        alarmEmail: 'oncall@example.com',
+        runbookBaseUrl: 'https://git.example.com/shop/blob/main/',
       }),
     ).toEqual({
       adminEmail: 'ops@example.com',
-      alarmEmail: undefined,
+      alarmEmail: 'oncall@example.com',
+      runbookBaseUrl: 'https://git.example.com/shop/blob/main/',
       allowedOrigins: ['https://a.example.com', 'https://b.example.com'],
       graphqlIntrospection: true,
       graphqlSandbox: false,
@@ -32,6 +35,7 @@ describe('readOrderStackContext', () => {
       graphqlIntrospection: undefined,
       graphqlSandbox: undefined,
       retainData: undefined,
+      runbookBaseUrl: undefined,
     });
   });
 

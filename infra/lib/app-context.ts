@@ -9,6 +9,7 @@ export const CONTEXT_KEYS = {
   graphqlIntrospection: 'graphqlIntrospection',
   graphqlSandbox: 'graphqlSandbox',
   retainData: 'retainData',
+  runbookBaseUrl: 'runbookBaseUrl',
 } as const;
 
 /** A context value that is not what its key allows. */
@@ -44,7 +45,7 @@ function email(node: Node, key: string): string | undefined {
 
 /**
  * Reads the stack's options from CDK context: `adminEmail`, `alarmEmail`, `allowedOrigins`
- * (comma-separated), and the flags `graphqlIntrospection`, `graphqlSandbox`, `retainData`.
+ * (comma-separated), `runbookBaseUrl`, and the flags `graphqlIntrospection`, `graphqlSandbox`, `retainData`.
  */
 export function readOrderStackContext(node: Node): OrderStackProps {
   const origins = text(node, CONTEXT_KEYS.allowedOrigins)
@@ -58,5 +59,6 @@ export function readOrderStackContext(node: Node): OrderStackProps {
     graphqlIntrospection: flag(node, CONTEXT_KEYS.graphqlIntrospection),
     graphqlSandbox: flag(node, CONTEXT_KEYS.graphqlSandbox),
     retainData: flag(node, CONTEXT_KEYS.retainData),
+    runbookBaseUrl: text(node, CONTEXT_KEYS.runbookBaseUrl),
   };
 }

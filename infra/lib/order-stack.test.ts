@@ -18,7 +18,10 @@ import {
 } from './testing/template-queries.js';
 
 const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
-const stack = new OrderStack(app, 'OrderSystem', { adminEmail: 'ops@example.com' });
+const stack = new OrderStack(app, 'OrderSystem', {
+  adminEmail: 'ops@example.com',
+  alarmEmail: 'oncall@example.com',
+});
 const template = Template.fromStack(stack);
 
 const ids = {
@@ -176,11 +179,14 @@ describe('topics', () => {
     }
   });
 
-  it('subscribes the admin e-mail address to alerts and alarms when one is given', () => {
-    for (const topicId of [ids.alertsTopic, ids.operationsTopic]) {
+  it('subscribes the admin e-mail address to alerts and the alarm address to alarms', () => {
+    for (const [topicId, address] of [
+      [ids.alertsTopic, 'ops@example.com'],
+      [ids.operationsTopic, 'oncall@example.com'],
+    ]) {
       template.hasResourceProperties('AWS::SNS::Subscription', {
         Protocol: 'email',
-        Endpoint: 'ops@example.com',
+        Endpoint: address,
         TopicArn: { Ref: topicId },
       });
     }
@@ -407,35 +413,48 @@ describe('HTTP API', () => {
     const routeKeys = Object.values(resources(template, 'AWS::ApiGatewayV2::Route'))
       .map((route) => route.Properties?.RouteKey)
       .sort();
-    expect(routeKeys).toEqual(['GET /graphql', 'POST /graphql']);
+    expect(routeKeys).toEqual([
+      'GET /admin/graphql',
+      'GET /graphql',
+      'POST /admin/graphql',
+      'POST /graphql',
+    ]);
   });
 
-  it('requires a JWT from the user pool and its app client on every route', () => {
+  it('requires a JWT from the customer pool on /graphql and from the admin pool on /admin/graphql', () => {
     const authorizers = resources(template, 'AWS::ApiGatewayV2::Authorizer');
-    const [authorizerId] = Object.keys(authorizers);
-    expect(Object.keys(authorizers)).toHaveLength(1);
-    expect(authorizers[authorizerId ?? '']?.Properties).toMatchObject({
-      AuthorizerType: 'JWT',
-      IdentitySource: ['$request.header.Authorization'],
-      JwtConfiguration: {
-        Audience: [{ Ref: ids.client }],
-        Issuer: {
-          'Fn::Join': [
-            '',
-            [
-              'https://cognito-idp.',
-              { Ref: 'AWS::Region' },
-              '.amazonaws.com/',
-              { Ref: ids.userPool },
-            ],
-          ],
-        },
-      },
+    const issuerOf = (poolId: string) => ({
+      'Fn::Join': [
+        '',
+        ['https://cognito-idp.', { Ref: 'AWS::Region' }, '.amazonaws.com/', { Ref: poolId }],
+      ],
     });
+    const authorizerFor = (poolId: string, clientId: string) => {
+      const found = Object.entries(authorizers).find(
+        ([, a]) =>
+          JSON.stringify(a.Properties?.JwtConfiguration) ===
+          JSON.stringify({ Audience: [{ Ref: clientId }], Issuer: issuerOf(poolId) }),
+      );
+      expect(found?.[1].Properties).toMatchObject({
+        AuthorizerType: 'JWT',
+        IdentitySource: ['$request.header.Authorization'],
+      });
+      return found?.[0];
+    };
+    const byPath = {
+      '/graphql': authorizerFor(ids.userPool, ids.client),
+      '/admin/graphql': authorizerFor(
+        logicalId(stack.admins.userPool),
+        logicalId(stack.admins.client),
+      ),
+    };
+
+    expect(Object.keys(authorizers)).toHaveLength(2);
     for (const route of Object.values(resources(template, 'AWS::ApiGatewayV2::Route'))) {
+      const path = String(route.Properties?.RouteKey).split(' ')[1] as keyof typeof byPath;
       expect(route.Properties).toMatchObject({
         AuthorizationType: 'JWT',
-        AuthorizerId: { Ref: authorizerId },
+        AuthorizerId: { Ref: byPath[path] },
       });
     }
   });
@@ -484,11 +503,7 @@ describe('user pool', () => {
     });
   });
 
-  it('has the admins group and a public client without a secret', () => {
-    template.hasResourceProperties('AWS::Cognito::UserPoolGroup', {
-      GroupName: ADMIN_GROUP,
-      UserPoolId: { Ref: ids.userPool },
-    });
+  it('has a public client without a secret and no admins group in the customer pool', () => {
     expect(propertiesOf(template, ids.client)).toMatchObject({
       GenerateSecret: false,
       ExplicitAuthFlows: expect.arrayContaining([
@@ -496,6 +511,11 @@ describe('user pool', () => {
         'ALLOW_ADMIN_USER_PASSWORD_AUTH',
       ]),
     });
+    template.resourcePropertiesCountIs(
+      'AWS::Cognito::UserPoolGroup',
+      { UserPoolId: { Ref: ids.userPool } },
+      0,
+    );
   });
 });
 

@@ -6,14 +6,13 @@ import {
   Stack,
   type StackProps,
 } from 'aws-cdk-lib';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { Construct } from 'constructs';
 import { LAMBDA_ENTRIES, type LambdaEntryName } from '../bundling.js';
 import { EncryptedTopic } from './constructs/encrypted-topic.js';
-import { GraphqlHttpApi } from './constructs/graphql-http-api.js';
+import { cognitoIssuer, GraphqlHttpApi } from './constructs/graphql-http-api.js';
 import { OrderAlarms } from './constructs/order-alarms.js';
 import { OrderDashboard } from './constructs/order-dashboard.js';
 import { OrderFunction } from './constructs/order-function.js';
@@ -42,15 +41,22 @@ export const SWEEP_INTERVAL = Duration.minutes(5);
 /** Props of {@link OrderStack}. */
 export interface OrderStackProps extends StackProps {
   /**
-   * E-mail address for new-order alerts (and, unless `alarmEmail` is given, alarms).
+   * E-mail address for new-order alerts.
    * @default - no subscription; a warning says how to add one
    */
   readonly adminEmail?: string;
   /**
-   * E-mail address for alarms.
-   * @default - `adminEmail`
+   * E-mail address for alarms; must differ from `adminEmail`, so that alarms do not drown in
+   * per-order mail (a pager endpoint can be subscribed to the operations topic instead).
+   * @default - no subscription; a warning says how to add one
    */
   readonly alarmEmail?: string;
+  /**
+   * Prefix of the runbook links in alarm descriptions, e.g. the URL of the repository's main
+   * branch (`https://…/blob/main/`).
+   * @default - paths relative to the repository root
+   */
+  readonly runbookBaseUrl?: string;
   /**
    * Browser origins allowed to call the API.
    * @default - none
@@ -88,8 +94,10 @@ export class OrderStack extends Stack {
   readonly adminAlerts: EncryptedTopic;
   /** The topic alarms are sent to. */
   readonly operations: EncryptedTopic;
-  /** The user pool behind the API's authorizer. */
+  /** The customers' user pool behind the API's authorizer. */
   readonly users: OrderUserPool;
+  /** The administrators' user pool (TOTP MFA required) behind the admin route's authorizer. */
+  readonly admins: OrderUserPool;
   /** The three functions, by their entry name. */
   readonly functions: Readonly<Record<LambdaEntryName, OrderFunction>>;
   /** The HTTP API in front of the GraphQL function. */
@@ -105,6 +113,7 @@ export class OrderStack extends Stack {
     const table = new OrderTable(this, 'Orders', { retain });
     const queues = new OrderQueues(this, 'OrderQueues', {
       consumerTimeout: CONSUMER_TIMEOUT,
+      deadLetterRemovalPolicy: keep,
     });
     const alerts = new EncryptedTopic(this, 'AdminAlerts', {
       displayName: 'Order alerts',
@@ -113,17 +122,32 @@ export class OrderStack extends Stack {
     });
     const operations = new EncryptedTopic(this, 'Operations', {
       displayName: 'Order system alarms',
-      email: props.alarmEmail ?? props.adminEmail,
+      email: props.alarmEmail,
       allowCloudWatchAlarms: true,
       keyRemovalPolicy: keep,
     });
     if (!props.adminEmail) {
       Annotations.of(this).addWarningV2(
         'order-system:no-admin-email',
-        'No adminEmail given: new-order alerts and alarms reach no one. Deploy with -c adminEmail=ops@example.com to subscribe an address.',
+        'No adminEmail given: new-order alerts reach no one. Deploy with -c adminEmail=ops@example.com to subscribe an address.',
       );
     }
-    const users = new OrderUserPool(this, 'Users', { adminGroupName: ADMIN_GROUP, retain });
+    if (!props.alarmEmail) {
+      Annotations.of(this).addWarningV2(
+        'order-system:no-alarm-email',
+        'No alarmEmail given: alarms reach no one. Deploy with -c alarmEmail=oncall@example.com, or subscribe a pager endpoint to the OperationsTopicArn output.',
+      );
+    } else if (props.alarmEmail.toLowerCase() === props.adminEmail?.toLowerCase()) {
+      Annotations.of(this).addError(
+        'alarmEmail must differ from adminEmail: alarms would drown in per-order alerts, and every alert recipient could unsubscribe the alarms.',
+      );
+    }
+    const users = new OrderUserPool(this, 'Users', { audience: 'customers', retain });
+    const admins = new OrderUserPool(this, 'Admins', {
+      audience: 'administrators',
+      adminGroupName: ADMIN_GROUP,
+      retain,
+    });
 
     const shared = {
       [RUNTIME_ENV.tableName]: table.table.tableName,
@@ -148,6 +172,7 @@ export class OrderStack extends Stack {
         [RUNTIME_ENV.sandbox]: String(props.graphqlSandbox ?? false),
         [RUNTIME_ENV.authMode]: 'apigateway',
         [RUNTIME_ENV.adminGroup]: ADMIN_GROUP,
+        [RUNTIME_ENV.adminIssuer]: cognitoIssuer(admins.userPool),
       },
     });
     // 512 MB: I/O-bound work on small batches; half the API's memory, still a quick start.
@@ -202,6 +227,7 @@ export class OrderStack extends Stack {
       handler: api.function,
       userPool: users.userPool,
       userPoolClient: users.client,
+      admin: { userPool: admins.userPool, userPoolClient: admins.client },
       allowedOrigins: props.allowedOrigins,
       logRemovalPolicy: keep,
     });
@@ -214,17 +240,15 @@ export class OrderStack extends Stack {
     const alarms = new OrderAlarms(this, 'Alarms', {
       topic: operations.topic,
       api: http.api,
+      apiAccessLogs: http.accessLogs,
       functions,
+      sweeper: sweeper.function,
       queue: queues.queue,
       deadLetterQueue: queues.deadLetterQueue,
       table: table.table,
-      sweeperDispatchFailures: new cloudwatch.Metric({
-        namespace: METRICS_NAMESPACE,
-        metricName: 'DispatchFailures',
-        dimensionsMap: { service: SERVICE_NAMES.sweeper },
-        statistic: cloudwatch.Stats.SUM,
-        period: Duration.minutes(5),
-      }),
+      metricsNamespace: METRICS_NAMESPACE,
+      services: SERVICE_NAMES,
+      runbookBaseUrl: props.runbookBaseUrl,
     });
     new OrderDashboard(this, 'Dashboard', {
       metricsNamespace: METRICS_NAMESPACE,
@@ -240,6 +264,7 @@ export class OrderStack extends Stack {
     this.adminAlerts = alerts;
     this.operations = operations;
     this.users = users;
+    this.admins = admins;
     this.functions = { graphql: api, processOrders: consumer, sweepOrders: sweeper };
     this.graphqlApi = http;
     this.alarms = alarms;
@@ -254,6 +279,9 @@ export class OrderStack extends Stack {
       OperationsTopicArn: operations.topic.topicArn,
       UserPoolId: users.userPool.userPoolId,
       UserPoolClientId: users.client.userPoolClientId,
+      AdminGraphqlUrl: http.adminGraphqlUrl ?? '',
+      AdminUserPoolId: admins.userPool.userPoolId,
+      AdminUserPoolClientId: admins.client.userPoolClientId,
     };
     for (const [name, value] of Object.entries(outputs)) new CfnOutput(this, name, { value });
   }

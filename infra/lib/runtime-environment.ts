@@ -14,6 +14,7 @@ export const RUNTIME_ENV = {
   metricsNamespace: 'POWERTOOLS_METRICS_NAMESPACE',
   authMode: 'AUTH_MODE',
   adminGroup: 'ADMIN_GROUP',
+  adminIssuer: 'ADMIN_ISSUER',
 } as const;
 
 /** CloudWatch namespace of the metrics the code emits in embedded metric format. */

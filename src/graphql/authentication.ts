@@ -23,12 +23,16 @@ function groupsOf(claims: Claims): string[] {
   return [];
 }
 
-/** The caller that verified claims describe: an admin by group, otherwise the customer named by `sub`. */
-export function callerFromClaims(claims: Claims, adminGroup: string): Caller {
+/**
+ * The caller that verified claims describe: an admin by group (and, when `adminIssuer` is given,
+ * only in tokens of that issuer), otherwise the customer named by `sub`.
+ */
+export function callerFromClaims(claims: Claims, adminGroup: string, adminIssuer?: string): Caller {
   const subject = claims.sub;
   if (typeof subject !== 'string' || subject.length === 0)
     throw new UnauthenticatedError('The token names no subject.');
-  if (groupsOf(claims).includes(adminGroup)) return { kind: 'admin', subject };
+  const fromAdminIssuer = adminIssuer === undefined || claims.iss === adminIssuer;
+  if (fromAdminIssuer && groupsOf(claims).includes(adminGroup)) return { kind: 'admin', subject };
   return { kind: 'customer', subject, customerId: subject };
 }
 
@@ -58,7 +62,7 @@ export function createAuthenticator(config: AuthConfig): Authenticate {
       return async (event) => {
         const claims = authorizerClaims(event);
         if (claims === undefined) throw new UnauthenticatedError();
-        return callerFromClaims(claims, config.adminGroup);
+        return callerFromClaims(claims, config.adminGroup, config.adminIssuer);
       };
     case 'jwt': {
       const verifyToken = createJwtVerifier(config);

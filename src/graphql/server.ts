@@ -10,6 +10,7 @@ import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin
 import type { GraphQLSchema } from 'graphql';
 import { createArmor } from './armor.js';
 import type { GraphQLContext } from './context.js';
+import { type CountErrorCode, errorCodePlugin } from './error-codes.js';
 import { createFormatError, type ErrorLogger } from './errors.js';
 import { buildExecutableSchema } from './executable-schema.js';
 import { resolvers } from './resolvers.js';
@@ -22,6 +23,11 @@ export interface GraphQLServerOptions {
   readonly sandbox?: boolean;
   /** Where unexpected errors are logged. */
   readonly logger: ErrorLogger;
+  /**
+   * Called with the `extensions.code` of every error sent to a client.
+   * @default - errors are not counted
+   */
+  readonly countErrorCode?: CountErrorCode;
 }
 
 let builtSchema: GraphQLSchema | undefined;
@@ -46,6 +52,7 @@ export function createGraphQLServer(options: GraphQLServerOptions): ApolloServer
     parseOptions: armor.parseOptions,
     plugins: [
       ...armor.plugins,
+      ...(options.countErrorCode ? [errorCodePlugin(options.countErrorCode)] : []),
       // The API reports nothing to Apollo GraphOS and is no federated subgraph; saying so keeps
       // Apollo from importing these plugins and their protobuf (the Lambda bundle leaves them out).
       ApolloServerPluginInlineTraceDisabled(),

@@ -136,6 +136,24 @@ describe('claims from the API Gateway authorizer (AUTH_MODE=apigateway)', () => 
     expect(response.body.errors).toBeUndefined();
   });
 
+  it("grants admin rights only to the admin pool's tokens when ADMIN_ISSUER is set", async () => {
+    const adminIssuer = 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_admins';
+    const strict = await handlerFor({ AUTH_MODE: 'apigateway', ADMIN_ISSUER: adminIssuer });
+    const event = httpApiEvent({
+      body: JSON.stringify({ query: LIST_ORDERS, variables: { customerId: 'anyone' } }),
+    });
+    const admin = { sub: 'ops', 'cognito:groups': '[admins]' };
+
+    const fromAdminPool = await invoke(strict, withClaims(event, { ...admin, iss: adminIssuer }));
+    const fromCustomerPool = await invoke(
+      strict,
+      withClaims(event, { ...admin, iss: 'https://cognito-idp.eu-west-1.amazonaws.com/customers' }),
+    );
+
+    expect(fromAdminPool.body.errors).toBeUndefined();
+    expect(fromCustomerPool.body.errors[0].extensions.code).toBe('FORBIDDEN');
+  });
+
   it('answers 401 when the event carries no claims', async () => {
     const response = await invoke(handler, placeFor('nobody'));
     expect(response.status).toBe(401);

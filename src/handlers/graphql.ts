@@ -4,6 +4,7 @@ import { createOrderDependencies } from '../adapters/aws/order-dependencies.js';
 import { parseConfig } from '../config.js';
 import { createAuthenticator } from '../graphql/authentication.js';
 import { createHttpApiHandler, createRestApiHandler } from '../graphql/lambda-handler.js';
+import { countGraphqlError } from '../observability/metrics.js';
 import { observeOrderDependencies } from '../observability/observed-dependencies.js';
 import { createTelemetry } from '../observability/telemetry.js';
 import { withObservability } from '../observability/with-observability.js';
@@ -19,6 +20,7 @@ const options = {
   introspection: config.introspection,
   sandbox: config.sandbox,
   logger: telemetry.logger,
+  countErrorCode: (code: string) => countGraphqlError(telemetry.metrics, code),
 };
 
 /** API Gateway HTTP API (payload v2) entry point. */

@@ -16,6 +16,8 @@ export const OrderMetric = {
   OrdersProcessed: 'OrdersProcessed',
   /** Queue records the order processor failed on; each is delivered again or dead-lettered. Count. */
   ConsumerFailures: 'ConsumerFailures',
+  /** Errors sent to GraphQL clients, by `code` dimension (`extensions.code`). Count. */
+  GraphqlErrors: 'GraphqlErrors',
 } as const;
 export type OrderMetric = (typeof OrderMetric)[keyof typeof OrderMetric];
 
@@ -41,6 +43,17 @@ export function createMetrics(
     namespace: options.namespace ?? env.POWERTOOLS_METRICS_NAMESPACE ?? DEFAULT_METRICS_NAMESPACE,
     serviceName: options.serviceName ?? env.POWERTOOLS_SERVICE_NAME ?? DEFAULT_SERVICE_NAME,
   });
+}
+
+/**
+ * Records one error sent to a GraphQL client as `GraphqlErrors` with a `code` dimension (beside
+ * `service`), so alarms can watch the codes that mean the system is at fault. It is written at
+ * once as its own record, since its dimensions differ from the invocation's other metrics.
+ */
+export function countGraphqlError(metrics: Metrics, code: string): void {
+  const single = metrics.singleMetric();
+  single.addDimension('code', code);
+  single.addMetric(OrderMetric.GraphqlErrors, MetricUnit.Count, 1);
 }
 
 /** Publishes the buffered metrics, if any (an empty flush would only log a warning). */

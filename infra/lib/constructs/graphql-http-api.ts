@@ -11,8 +11,16 @@ import { Construct } from 'constructs';
 /** Path of the GraphQL endpoint. */
 export const GRAPHQL_PATH = '/graphql';
 
+/** Path of the same endpoint for tokens of the administrators' user pool. */
+export const ADMIN_GRAPHQL_PATH = '/admin/graphql';
+
 /** Steady-state requests per second and burst the default stage admits before answering 429. */
 export const DEFAULT_THROTTLE = { rateLimit: 50, burstLimit: 100 } as const;
+
+/** The issuer (`iss` claim) of the tokens a Cognito user pool signs. */
+export function cognitoIssuer(pool: cognito.IUserPool): string {
+  return `https://cognito-idp.${Stack.of(pool).region}.amazonaws.com/${pool.userPoolId}`;
+}
 
 /** Props of {@link GraphqlHttpApi}. */
 export interface GraphqlHttpApiProps {
@@ -22,6 +30,15 @@ export interface GraphqlHttpApiProps {
   readonly userPool: cognito.IUserPool;
   /** The app client: tokens must be issued to it. */
   readonly userPoolClient: cognito.IUserPoolClient;
+  /**
+   * The administrators' user pool and app client: {@link ADMIN_GRAPHQL_PATH} accepts only their
+   * tokens (routed to the same function).
+   * @default - no admin route
+   */
+  readonly admin?: {
+    readonly userPool: cognito.IUserPool;
+    readonly userPoolClient: cognito.IUserPoolClient;
+  };
   /**
    * Browser origins allowed to call the API (CORS). With none, the API answers no preflight and
    * browsers on other origins cannot call it; server-side clients are not affected.
@@ -46,8 +63,9 @@ export interface GraphqlHttpApiProps {
 }
 
 /**
- * The public GraphQL endpoint: an HTTP API with `GET` and `POST /graphql` routed to the GraphQL
- * function. Every route requires a JWT issued by the user pool to the app client; API Gateway
+ * The public GraphQL endpoint: an HTTP API with `GET` and `POST /graphql` (and, for
+ * administrators, `/admin/graphql`) routed to the GraphQL function. Every route requires a JWT
+ * issued by its user pool to its app client; API Gateway
  * verifies it (signature, issuer, audience, expiry) and refuses calls without one with 401
  * before the function runs. The default stage is throttled and writes JSON access logs.
  */
@@ -60,6 +78,8 @@ export class GraphqlHttpApi extends Construct {
   readonly accessLogs: logs.LogGroup;
   /** The full URL of the GraphQL endpoint. */
   readonly graphqlUrl: string;
+  /** The full URL of the administrators' GraphQL endpoint, when there is one. */
+  readonly adminGraphqlUrl?: string;
 
   constructor(scope: Construct, id: string, props: GraphqlHttpApiProps) {
     super(scope, id);
@@ -108,23 +128,34 @@ export class GraphqlHttpApi extends Construct {
       },
     });
 
-    const region = Stack.of(this).region;
-    const authorizer = new HttpJwtAuthorizer(
-      'CognitoJwt',
-      `https://cognito-idp.${region}.amazonaws.com/${props.userPool.userPoolId}`,
-      {
-        jwtAudience: [props.userPoolClient.userPoolClientId],
-        identitySource: ['$request.header.Authorization'],
-      },
-    );
-    this.api.addRoutes({
-      path: GRAPHQL_PATH,
-      methods: [apigw.HttpMethod.GET, apigw.HttpMethod.POST],
-      integration: new HttpLambdaIntegration('GraphqlFunction', props.handler, {
-        payloadFormatVersion: apigw.PayloadFormatVersion.VERSION_2_0,
-      }),
-      authorizer,
+    const integration = new HttpLambdaIntegration('GraphqlFunction', props.handler, {
+      payloadFormatVersion: apigw.PayloadFormatVersion.VERSION_2_0,
     });
+    const route = (
+      path: string,
+      authorizerId: string,
+      pool: cognito.IUserPool,
+      client: cognito.IUserPoolClient,
+    ) =>
+      this.api.addRoutes({
+        path,
+        methods: [apigw.HttpMethod.GET, apigw.HttpMethod.POST],
+        integration,
+        authorizer: new HttpJwtAuthorizer(authorizerId, cognitoIssuer(pool), {
+          jwtAudience: [client.userPoolClientId],
+          identitySource: ['$request.header.Authorization'],
+        }),
+      });
+    route(GRAPHQL_PATH, 'CognitoJwt', props.userPool, props.userPoolClient);
+    if (props.admin) {
+      route(
+        ADMIN_GRAPHQL_PATH,
+        'AdminCognitoJwt',
+        props.admin.userPool,
+        props.admin.userPoolClient,
+      );
+      this.adminGraphqlUrl = `${this.api.apiEndpoint}${ADMIN_GRAPHQL_PATH}`;
+    }
     this.graphqlUrl = `${this.api.apiEndpoint}${GRAPHQL_PATH}`;
   }
 }

@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 
@@ -19,6 +19,11 @@ export const VISIBILITY_PER_CONSUMER_TIMEOUT = 6;
 export interface OrderQueuesProps {
   /** Timeout of the function that consumes the order queue; sets the visibility timeout. */
   readonly consumerTimeout: Duration;
+  /**
+   * What happens to the dead-letter queue, and the orders it holds, when the stack is deleted.
+   * @default RemovalPolicy.DESTROY
+   */
+  readonly deadLetterRemovalPolicy?: RemovalPolicy;
 }
 
 /**
@@ -43,6 +48,7 @@ export class OrderQueues extends Construct {
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
       ...common,
       retentionPeriod: Duration.days(14),
+      removalPolicy: props.deadLetterRemovalPolicy ?? RemovalPolicy.DESTROY,
     });
     this.queue = new sqs.Queue(this, 'Queue', {
       ...common,
