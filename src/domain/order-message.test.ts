@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { anOrder } from '../testing/orders.js';
-import { InvalidOrderMessageError, parseOrderMessage, toOrderMessage } from './order-message.js';
+import {
+  InvalidOrderMessageError,
+  newOrderAlert,
+  parseOrderMessage,
+  toOrderMessage,
+} from './order-message.js';
 
 const order = anOrder({
   id: 'ord_0123456789abcdef0123456789abcdef',
@@ -41,5 +46,41 @@ describe('parseOrderMessage', () => {
     ['malformed', JSON.stringify({ schemaVersion: 1, order: { id: 7, customerId: 'c' } })],
   ])('throws an InvalidOrderMessageError (%s) when the body is %s', (reason, body) => {
     expect(reasonFor(body)).toBe(reason);
+  });
+});
+
+describe('newOrderAlert', () => {
+  it('names the order, its total and item count and how to look it up, but no personal data', () => {
+    const placed = anOrder({
+      id: 'ord_0123456789abcdef0123456789abcdef',
+      customerId: 'cust-42',
+      customerEmail: 'ada@example.com',
+      items: [
+        {
+          sku: 'BOOK-1',
+          quantity: 2,
+          unitPrice: { amount: 1250, currency: 'EUR' },
+          lineTotal: { amount: 2500, currency: 'EUR' },
+        },
+        {
+          sku: 'PEN-1',
+          quantity: 1,
+          unitPrice: { amount: 199, currency: 'EUR' },
+          lineTotal: { amount: 199, currency: 'EUR' },
+        },
+      ],
+      total: { amount: 2699, currency: 'EUR' },
+    });
+
+    const { subject, message } = newOrderAlert(placed);
+
+    expect(subject).toBe(`New order ${placed.id} received`);
+    expect(message).toContain('Total: 26.99 EUR (2699 minor units)');
+    expect(message).toContain('Items: 2 lines, 3 units');
+    expect(message).toContain(`order(id: "${placed.id}")`);
+    for (const text of [subject, message]) {
+      expect(text).not.toContain('cust-42');
+      expect(text).not.toContain('ada@example.com');
+    }
   });
 });
