@@ -138,6 +138,11 @@ console.log(
     `  DynamoDB           ${env.AWS_ENDPOINT_URL_DYNAMODB ?? 'AWS'}  table ${config.tableName}${emulators ? ` (data kept in ${dataPath})` : ''}`,
     `  SQS FIFO queue     ${config.queueUrl}`,
     `  Dead-letter queue  ${deadLetterQueueUrl ?? 'not watched (set ORDERS_DLQ_URL)'}`,
+    ...(deadLetterQueueUrl
+      ? [
+          `    inspect, redrive AWS_ENDPOINT_URL_SQS=${env.AWS_ENDPOINT_URL_SQS ?? ''} ORDERS_DLQ_URL=${deadLetterQueueUrl} ORDERS_QUEUE_URL=${config.queueUrl} npm run dlq -- list`,
+        ]
+      : []),
     `  SNS alert topic    ${config.topicArn}`,
     `  Admin alerts       ${alerts ? 'printed below as [admin alert] lines' : 'not shown (set ALERTS_INBOX_QUEUE_URL to a queue subscribed to the topic)'}`,
     `  Order processor    ${processor ? 'consuming the queue; [order processor] lines below' : 'off (LOCAL_CONSUMER=false)'}`,
