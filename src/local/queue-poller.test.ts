@@ -7,6 +7,7 @@ import { eventually, orderRequest, recordingLogger } from '../consumer/test-fixt
 import { ORDER_MESSAGE_SCHEMA_VERSION } from '../domain/order-message.js';
 import { recordCompletionOnly } from '../domain/order-processing.js';
 import { createTestOrderSystem, type TestOrderSystem } from '../testing/order-system.js';
+import { queueDepth as depthOf } from '../testing/queues.js';
 import { placeOrder } from '../use-cases/place-order.js';
 import { type PolledMessage, type QueuePoller, startQueuePoller } from './queue-poller.js';
 import { MAX_RECEIVE_COUNT } from './resources.js';
@@ -50,18 +51,7 @@ async function startPolling() {
   return { seen, processed, deadLetters, errors };
 }
 
-const queueDepth = async (queueUrl: string) => {
-  const { Attributes = {} } = await system.clients.sqs.send(
-    new GetQueueAttributesCommand({
-      QueueUrl: queueUrl,
-      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
-    }),
-  );
-  return (
-    Number(Attributes.ApproximateNumberOfMessages) +
-    Number(Attributes.ApproximateNumberOfMessagesNotVisible)
-  );
-};
+const queueDepth = (queueUrl: string) => depthOf(system.clients.sqs, queueUrl);
 
 describe('startQueuePoller', () => {
   it('hands queued orders to the consumer as SQS event records and deletes them when they succeed', async () => {

@@ -1,10 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import {
-  GetQueueAttributesCommand,
-  ReceiveMessageCommand,
-  SendMessageCommand,
-} from '@aws-sdk/client-sqs';
+import { ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createAwsClients } from '../adapters/aws/clients.js';
 import { createConsumerHandler } from '../consumer/create-consumer-handler.js';
@@ -16,6 +12,7 @@ import { toSqsRecord } from '../local/queue-poller.js';
 import { MAX_RECEIVE_COUNT } from '../local/resources.js';
 import { injectFaults } from '../testing/fault-injection.js';
 import { createTestOrderSystem, type TestOrderSystem } from '../testing/order-system.js';
+import { queueDepth } from '../testing/queues.js';
 import { placeOrder } from '../use-cases/place-order.js';
 import { listDeadLetters, REDRIVEN_FROM_ATTRIBUTE, redriveDeadLetters } from './dead-letters.js';
 
@@ -32,18 +29,7 @@ beforeAll(async () => {
   };
 });
 
-const countOf = async (queueUrl: string) => {
-  const { Attributes = {} } = await sys.clients.sqs.send(
-    new GetQueueAttributesCommand({
-      QueueUrl: queueUrl,
-      AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
-    }),
-  );
-  return (
-    Number(Attributes.ApproximateNumberOfMessages) +
-    Number(Attributes.ApproximateNumberOfMessagesNotVisible)
-  );
-};
+const countOf = (queueUrl: string) => queueDepth(sys.clients.sqs, queueUrl);
 
 /**
  * Places an order and lets the queue's own redrive move its message to the dead-letter queue:
