@@ -172,6 +172,17 @@ describe('alarms', () => {
   });
 });
 
+describe('dashboard', () => {
+  it('graphs the GraphQL errors of every code', () => {
+    const [dashboard] = Object.values(resources(template, 'AWS::CloudWatch::Dashboard'));
+    expect(JSON.stringify(dashboard?.Properties?.DashboardBody)).toMatch(
+      new RegExp(
+        `SEARCH\\('\\{${METRICS_NAMESPACE},code,service\\} MetricName=\\W+${OrderMetric.GraphqlErrors}\\W+ service=\\W+${SERVICE_NAMES.api}\\W`,
+      ),
+    );
+  });
+});
+
 describe('alarm delivery', () => {
   it('warns that alarms reach no one when no alarm address is given', () => {
     const withoutAlarmEmail = stackWith({ adminEmail: 'shop@example.com' });

@@ -116,6 +116,13 @@ export class OrderDashboard extends Construct {
               label: 'dead letters',
             }),
           ]),
+          graph('GraphQL errors by code', [
+            new cloudwatch.MathExpression({
+              expression: `SEARCH('{${props.metricsNamespace},code,service} MetricName="GraphqlErrors" service="${apiService}"', 'Sum', ${period.toSeconds()})`,
+              label: '',
+              period,
+            }),
+          ]),
         ],
       ],
     });
