@@ -88,7 +88,10 @@ describe('placeOrder', () => {
     expect(alerts).toHaveLength(1);
     const alert = JSON.parse(alerts[0]?.Body ?? '');
     expect(alert.Subject).toBe(`New order ${id} received`);
-    expect(alert.Message).toContain(customerId);
+    expect(alert.Message).toContain(id);
+    // The alert e-mail names no one: the admin looks the customer up through the API.
+    expect(alert.Message).not.toContain(customerId);
+    expect(alert.Message).not.toContain(orderInput({ customerId }).customerEmail);
     expect(alert.Message).toContain('26.99 EUR');
     expect(alert.Message).toContain('2 lines, 3 units');
   });
