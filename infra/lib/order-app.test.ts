@@ -14,7 +14,8 @@ describe('createOrderApp', () => {
     expect(report.violations.map((violation) => violation.ruleName)).toEqual([]);
     expect(() => app.synth()).not.toThrow();
     expect(Annotations.fromStack(stack).findError('*', Match.anyValue())).toEqual([]);
-  });
+    // Two full cdk-nag passes over both user pools and every alarm; a busy machine needs time.
+  }, 60_000);
 
   it('fails synthesis when a resource breaks an AwsSolutions rule nobody acknowledged', () => {
     const { app, stack } = createOrderApp({ context });
