@@ -1,36 +1,34 @@
 import { existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { build } from 'esbuild';
-import { LAMBDA_BUNDLE_OPTIONS, LAMBDA_ENTRIES } from './bundling.js';
+import { buildFunctionPackage } from '../src/tools/lambda/package-function.js';
+import { LAMBDA_ENTRIES } from './bundling.js';
+import { deployedFunctions } from './lib/deployed-functions.js';
 import { fromRepoRoot } from './lib/repo-paths.js';
 
 /**
- * Bundles every Lambda entry with the project's esbuild options into
- * `dist/<name>/index.mjs` (with its source map) and `dist/<name>/meta.json`, the esbuild
- * metafile for size analysis. Entries whose file does not exist yet are skipped with a message.
+ * Builds every Lambda entry into `dist/<name>/` exactly as the CDK functions package it: the
+ * bundle `app.js` with its map, the loader `index.js` and the V8 code cache made for the
+ * function's memory size as the stack sets it (src/tools/lambda/package-function.ts), plus
+ * `meta.json`, esbuild's metafile for size analysis (not part of the package). Entries whose file
+ * does not exist yet are skipped with a message.
  */
 async function main() {
+  const functions = deployedFunctions();
   for (const [name, entry] of Object.entries(LAMBDA_ENTRIES)) {
-    const source = fromRepoRoot(entry);
-    if (!existsSync(source)) {
+    if (!existsSync(fromRepoRoot(entry))) {
       console.log(`skipped ${name}: ${entry} does not exist yet`);
       continue;
     }
-    const outdir = fromRepoRoot(join('dist', name));
-    await mkdir(outdir, { recursive: true });
-    const result = await build({
-      ...LAMBDA_BUNDLE_OPTIONS,
-      entryPoints: [source],
-      outfile: join(outdir, 'index.mjs'),
-      metafile: true,
-      logLevel: 'warning',
-    });
-    await writeFile(join(outdir, 'meta.json'), JSON.stringify(result.metafile));
-    const bytes = Object.entries(result.metafile.outputs)
-      .filter(([file]) => file.endsWith('.mjs'))
-      .reduce((sum, [, output]) => sum + output.bytes, 0);
-    console.log(`built ${name}: dist/${name}/index.mjs (${(bytes / 1024).toFixed(0)} KiB)`);
+    const deployed = functions.find((fn) => fn.entry === entry);
+    if (!deployed) throw new Error(`The stack deploys no function for ${entry}`);
+    const dir = fromRepoRoot(join('dist', name));
+    const made = await buildFunctionPackage({ dir, entry, memoryMb: deployed.memoryMb });
+    await writeFile(join(dir, 'meta.json'), JSON.stringify(made.metafile));
+    const files = Object.entries(made.bytes)
+      .map(([file, bytes]) => `${file} ${(bytes / 1024).toFixed(0)} KiB`)
+      .join(', ');
+    console.log(`built ${name}: dist/${name}/ (${files})`);
   }
 }
 

@@ -28,19 +28,54 @@ export const NEVER_LOADED_MODULES = [
 ] as const;
 
 /**
+ * The Node.js the functions run on. Lambda's managed runtime, esbuild's target, the Node that
+ * makes each function's V8 code cache and the Node the bench measures all follow this one
+ * constant: V8 accepts a code cache only from its own version with the same V8 flags, so the
+ * release that builds the cache is pinned exactly. Node.js 24 is supported until April 2028.
+ */
+export const LAMBDA_NODE = {
+  /** Lambda runtime identifier (`Runtime.NODEJS_24_X`). */
+  runtime: 'nodejs24.x',
+  /** esbuild target; moves with the runtime. */
+  target: 'node24',
+  /** Exact release that builds the code cache and runs the bench (Linux x64 build from the npm registry). */
+  version: '24.22.3',
+  /** Platform of the Lambda functions (x86_64); a code cache is made only on the same. */
+  platform: 'linux-x64',
+} as const;
+
+/**
+ * The V8 flags Lambda's Node.js runtime starts `node` with for a memory size: semi-space 5 % and
+ * old space 90 % of the memory (`--max-semi-space-size=51 --max-old-space-size=922` for 1 024 MB).
+ * A code cache is only accepted under the flags it was made with.
+ */
+export function lambdaV8Flags(memoryMb: number): string[] {
+  return [
+    '--expose-gc',
+    `--max-semi-space-size=${Math.round(memoryMb * 0.05)}`,
+    `--max-old-space-size=${Math.round(memoryMb * 0.9)}`,
+  ];
+}
+
+/**
  * The one esbuild configuration for Lambda bundles, used by `npm run build`, the CDK functions and
  * `npm run bench`. Every option here has a command-line twin (`--alias:`, `--external:`,
  * `--conditions=`), so a CDK `NodejsFunction` can pass it through `esbuildArgs` too.
+ *
+ * The bundle is CommonJS because the function's entry (`src/startup/lambda-entry.ts`) compiles
+ * it as a script with V8's code cache, which only classic scripts can use. Its source map is
+ * external: Node never parses it at start (no `--enable-source-maps`); the entry maps stack
+ * traces through it only when one is formatted.
  */
 export const LAMBDA_BUNDLE_OPTIONS = {
   bundle: true,
   platform: 'node',
-  target: 'node22',
-  format: 'esm',
+  target: LAMBDA_NODE.target,
+  format: 'cjs',
   minify: true,
-  // Linked, not external: Node's --enable-source-maps finds the map only through the
-  // sourceMappingURL comment that 'external' leaves out.
-  sourcemap: 'linked',
+  sourcemap: 'external',
+  // Stack traces need the mappings and file names only, not a copy of every source.
+  sourcesContent: false,
   legalComments: 'none',
   mainFields: ['module', 'main'],
   // `import` also for require(): CommonJS dependants (the Lambda integration) then share the ESM
@@ -62,10 +97,6 @@ export const LAMBDA_BUNDLE_OPTIONS = {
   // stack traces, landing page), so its behaviour does not change.
   define: { 'process.env.NODE_ENV': '"production"' },
   loader: { '.graphql': 'text' },
-  // ESM bundles of CommonJS dependencies still call require().
-  banner: {
-    js: "import { createRequire } from 'node:module';const require = createRequire(import.meta.url);",
-  },
 } as const satisfies BuildOptions;
 
 /** Lambda entry points: name → source file, relative to the repository root. */

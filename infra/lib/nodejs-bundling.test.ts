@@ -8,13 +8,14 @@ describe('toNodejsBundling', () => {
     const { bundling, sourceMapsEnabled } = toNodejsBundling(LAMBDA_BUNDLE_OPTIONS);
 
     expect(bundling).toMatchObject({
-      format: OutputFormat.ESM,
       minify: LAMBDA_BUNDLE_OPTIONS.minify,
       sourceMap: true,
       target: LAMBDA_BUNDLE_OPTIONS.target,
       mainFields: LAMBDA_BUNDLE_OPTIONS.mainFields,
       loader: LAMBDA_BUNDLE_OPTIONS.loader,
-      banner: LAMBDA_BUNDLE_OPTIONS.banner.js,
+      format: OutputFormat.CJS,
+      sourceMapMode: SourceMapMode.EXTERNAL,
+      sourcesContent: false,
       externalModules: [...LAMBDA_BUNDLE_OPTIONS.external],
       define: LAMBDA_BUNDLE_OPTIONS.define,
     });
@@ -29,7 +30,8 @@ describe('toNodejsBundling', () => {
         ]),
       ),
     });
-    expect(sourceMapsEnabled).toBe(true);
+    // External: Node never loads the map at start; the package's entry maps traces on demand.
+    expect(sourceMapsEnabled).toBe(false);
   });
 
   it('reports source maps Node cannot find when the map is external', () => {

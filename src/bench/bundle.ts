@@ -5,7 +5,7 @@ import { LAMBDA_BUNDLE_OPTIONS } from '../../infra/bundling.js';
 
 /** A Lambda bundle built for measuring. */
 export interface BuiltBundle {
-  /** The bundle's `.mjs` file. */
+  /** The bundle's file (CommonJS, `.cjs`). */
   readonly file: string;
   /** Size of the minified bundle in bytes, without its source map. */
   readonly bytes: number;
@@ -14,14 +14,14 @@ export interface BuiltBundle {
 
 /**
  * Bundles one entry point exactly as the Lambda functions are bundled ({@link LAMBDA_BUNDLE_OPTIONS}),
- * into `outdir/<name>.mjs` with its map beside it.
+ * into `outdir/<name>.cjs` with its map beside it.
  */
 export async function buildBundle(
   entry: string,
   outdir: string,
   name: string,
 ): Promise<BuiltBundle> {
-  const file = join(outdir, `${name}.mjs`);
+  const file = join(outdir, `${name}.cjs`);
   const result = await build({
     ...LAMBDA_BUNDLE_OPTIONS,
     entryPoints: [entry],

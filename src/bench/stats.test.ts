@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { interleave, medianRatio, quantileOfSorted, summarize } from './stats.js';
+import { interleave, medianRatio, pairedRatios, quantileOfSorted, summarize } from './stats.js';
 
 describe('quantileOfSorted', () => {
   it('interpolates between the nearest ranks when the quantile falls between samples', () => {
@@ -46,6 +46,27 @@ describe('medianRatio', () => {
 
   it('throws when the baseline median is zero', () => {
     expect(() => medianRatio(summarize([1]), summarize([0]))).toThrow(RangeError);
+  });
+});
+
+describe('pairedRatios', () => {
+  it('summarizes the ratio of each pair when a common slowdown hits both samples of a round', () => {
+    // Round 2 ran on a busy machine: both samples doubled, the ratio did not move.
+    const ratios = pairedRatios([10, 20, 10], [20, 40, 20]);
+    expect(ratios).toMatchObject({ n: 3, median: 0.5, min: 0.5, max: 0.5 });
+  });
+
+  it('differs from the ratio of medians when the noise is not shared', () => {
+    const subject = [1, 2, 9];
+    const baseline = [2, 1, 3];
+    expect(pairedRatios(subject, baseline).median).toBe(2);
+    expect(medianRatio(summarize(subject), summarize(baseline))).toBe(1);
+  });
+
+  it('throws when the samples do not pair up or a baseline is not positive', () => {
+    expect(() => pairedRatios([1, 2], [1])).toThrow(RangeError);
+    expect(() => pairedRatios([], [])).toThrow(RangeError);
+    expect(() => pairedRatios([1], [0])).toThrow(RangeError);
   });
 });
 

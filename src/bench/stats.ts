@@ -46,6 +46,26 @@ export function medianRatio(subject: Summary, baseline: Summary): number {
 }
 
 /**
+ * The ratios of paired samples, `subject[i] / baseline[i]`, summarized: with runs interleaved
+ * round by round, the i-th samples of two variants ran moments apart and shared the machine's
+ * load, so their ratio cancels most of the noise that a ratio of medians keeps.
+ */
+export function pairedRatios(subject: readonly number[], baseline: readonly number[]): Summary {
+  if (subject.length !== baseline.length || subject.length === 0) {
+    throw new RangeError(
+      `Pairs need equal, non-zero counts (${subject.length} vs ${baseline.length})`,
+    );
+  }
+  return summarize(
+    subject.map((value, i) => {
+      const base = baseline[i] as number;
+      if (base <= 0) throw new RangeError('Baseline samples must be positive');
+      return value / base;
+    }),
+  );
+}
+
+/**
  * Runs every task once per round, rotating which goes first so that none always profits from
  * (or pays for) the state the previous one left; returns each task's timings in milliseconds.
  */

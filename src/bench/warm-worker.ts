@@ -4,6 +4,8 @@
 // handler inside is compiled exactly as in its own bundle; sharing the bundle means the handler and
 // the baselines run on one copy of the SDK, as a Lambda process has, instead of two copies that
 // would compete for the CPU's caches and penalize whichever runs less often.
+import { readFileSync } from 'node:fs';
+import tls from 'node:tls';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import { createAwsClients } from '../adapters/aws/clients.js';
 import { createOrderDependencies } from '../adapters/aws/order-dependencies.js';
@@ -18,6 +20,8 @@ import { interleave } from './stats.js';
 export interface WarmRequest {
   readonly warmupRounds: number;
   readonly rounds: number;
+  /** The emulator's self-signed certificate, trusted on top of Node's bundled roots. */
+  readonly caFile: string;
 }
 
 /** Timings in milliseconds, by what was timed. */
@@ -29,6 +33,20 @@ type HttpHandler = (
   callback: () => void,
 ) => Promise<APIGatewayProxyResultV2>;
 
+/** Node ≥ 22.19 / 24.5 (the functions' Node); this checkout's Node 20 types lack them. */
+interface TlsDefaults {
+  getCACertificates(kind: 'bundled'): string[];
+  setDefaultCACertificates(certs: readonly string[]): void;
+}
+
+function trustCertificate(caFile: string) {
+  const defaults = tls as unknown as TlsDefaults;
+  defaults.setDefaultCACertificates([
+    ...defaults.getCACertificates('bundled'),
+    readFileSync(caFile, 'utf8'),
+  ]);
+}
+
 async function invoke(handler: HttpHandler, event: APIGatewayProxyEventV2, id: string) {
   const response = await handler(event, lambdaContext(id), () => undefined);
   if (typeof response !== 'object' || response.statusCode !== 200 || !response.body)
@@ -39,6 +57,7 @@ async function invoke(handler: HttpHandler, event: APIGatewayProxyEventV2, id: s
 }
 
 async function measure(request: WarmRequest): Promise<WarmTimings> {
+  trustCertificate(request.caFile);
   // Imported only now: the handler reads its configuration from the environment at import.
   const { handler } = (await import('../handlers/graphql.js')) as unknown as {
     handler: HttpHandler;

@@ -5,7 +5,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { LAMBDA_BUNDLE_OPTIONS } from '../../bundling.js';
+import { LAMBDA_BUNDLE_OPTIONS, LAMBDA_NODE } from '../../bundling.js';
 import { toNodejsBundling } from '../nodejs-bundling.js';
 import { fromRepoRoot } from '../repo-paths.js';
 
@@ -38,11 +38,24 @@ export interface OrderFunctionProps {
   readonly logRemovalPolicy?: RemovalPolicy;
 }
 
+/** The managed runtime of {@link LAMBDA_NODE}; a test keeps the two equal. */
+export const LAMBDA_RUNTIME = lambda.Runtime.NODEJS_24_X;
+
+/** Shell-quotes one argument of a command hook. */
+const quoted = (arg: string) => `'${arg.replaceAll("'", "'\\''")}'`;
+
 /**
- * A Node.js Lambda function as every function of the order system is built: Node.js 22 on arm64
- * (cheaper per GB-second than x86 and fast for this workload), bundled by esbuild with the
- * project's one configuration (`infra/bundling.ts`), X-Ray tracing active, source-mapped stack
- * traces, and its own log group with a retention instead of the never-expiring default.
+ * A Node.js Lambda function as every function of the order system is built: Node.js 24 on x86_64,
+ * bundled by esbuild with the project's one configuration (`infra/bundling.ts`) and packaged with
+ * a V8 code cache (`src/tools/lambda/package-function.ts`, the same step `npm run build` runs),
+ * X-Ray tracing active, stack traces mapped to the sources when they are formatted, and its own
+ * log group with a retention instead of the never-expiring default.
+ *
+ * x86_64 rather than the cheaper arm64: V8 accepts a code cache only from the same build of the
+ * same version, and the cache is made here by the x64 Node.js release {@link LAMBDA_NODE} pins.
+ * Runtime updates are applied only when the function is updated (deployed with a fresh cache),
+ * or never with the context key `lambdaRuntimeVersionArn` (the ARN from a function's INIT_START
+ * log line); a cache V8 refuses anyway is logged and counted as `CodeCacheRejected`.
  *
  * The role is created here with only the right to write to that log group, so no AWS managed
  * policy is attached; callers add access with `grant*`.
@@ -54,10 +67,17 @@ export class OrderFunction extends Construct {
   readonly logGroup: logs.LogGroup;
   /** The function's execution role. */
   readonly role: iam.Role;
+  /** Source file of the entry point, relative to the repository root. */
+  readonly entry: string;
+  /** Memory in MB: it decides Lambda's V8 flags, which the code cache was made for. */
+  readonly memorySize: number;
 
   constructor(scope: Construct, id: string, props: OrderFunctionProps) {
     super(scope, id);
+    this.entry = props.entry;
+    this.memorySize = props.memorySize;
     const { bundling, sourceMapsEnabled } = toNodejsBundling(LAMBDA_BUNDLE_OPTIONS);
+    const runtimeVersionArn: unknown = this.node.tryGetContext('lambdaRuntimeVersionArn');
 
     this.logGroup = new logs.LogGroup(this, 'LogGroup', {
       retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
@@ -73,8 +93,12 @@ export class OrderFunction extends Construct {
     const handler = props.handler ?? 'handler';
     this.function = new NodejsFunction(this, 'Function', {
       description: props.description,
-      runtime: lambda.Runtime.NODEJS_22_X,
-      architecture: lambda.Architecture.ARM_64,
+      runtime: LAMBDA_RUNTIME,
+      runtimeManagementMode:
+        typeof runtimeVersionArn === 'string'
+          ? lambda.RuntimeManagementMode.manual(runtimeVersionArn)
+          : lambda.RuntimeManagementMode.FUNCTION_UPDATE,
+      architecture: lambda.Architecture.X86_64,
       memorySize: props.memorySize,
       timeout: props.timeout,
       tracing: lambda.Tracing.ACTIVE,
@@ -86,7 +110,19 @@ export class OrderFunction extends Construct {
       },
       projectRoot: fromRepoRoot('.'),
       depsLockFilePath: fromRepoRoot('package-lock.json'),
-      bundling,
+      bundling: {
+        ...bundling,
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          afterBundling: (_inputDir, outputDir) => [
+            ['npx', 'tsx', 'src/tools/lambda/package-function.ts', outputDir, props.entry]
+              .concat(String(props.memorySize))
+              .map(quoted)
+              .join(' '),
+          ],
+        },
+      },
       ...(existsSync(entry) ? { entry, handler } : this.placeholderFor(props.entry, handler)),
     });
 
@@ -101,7 +137,7 @@ export class OrderFunction extends Construct {
     Validations.of(this.function).acknowledge({
       id: 'AwsSolutions-L1',
       reason:
-        'Node.js 22 is chosen on purpose: the bundle targets node22 (infra/bundling.ts) and the code is tested on the Node 20/22 line; move runtime and target together.',
+        'Node.js 24 is chosen on purpose: the bundle targets node24 and the code cache is made by one pinned Node.js 24 release (LAMBDA_NODE in infra/bundling.ts); move runtime, target and that release together.',
     });
   }
 
