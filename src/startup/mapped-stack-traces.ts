@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { SourceMap, type SourceMapping } from 'node:module';
+import { type OriginalPosition, sourceMapLookup } from './source-map-lookup.js';
 
 function header(error: Error): string {
   try {
@@ -23,26 +23,29 @@ function located(frame: NodeJS.CallSite, where: string): string {
  * are.
  */
 export function mapStackTraces(bundleFile: string, mapFile: string): void {
-  let map: SourceMap | null | undefined;
-  const sourceMap = () => {
-    if (map === undefined) {
+  let lookup: ((line: number, column: number) => OriginalPosition | undefined) | null | undefined;
+  const original = (line: number, column: number) => {
+    if (lookup === undefined) {
       try {
-        map = new SourceMap(JSON.parse(readFileSync(mapFile, 'utf8')));
+        lookup = sourceMapLookup(JSON.parse(readFileSync(mapFile, 'utf8')));
       } catch {
-        map = null;
+        lookup = null;
       }
     }
-    return map;
+    try {
+      return lookup?.(line, column);
+    } catch {
+      return undefined;
+    }
   };
   const frameText = (frame: NodeJS.CallSite) => {
     const line = frame.getLineNumber();
     const column = frame.getColumnNumber();
     if (frame.getFileName() !== bundleFile || line === null || column === null)
       return String(frame);
-    const entry = sourceMap()?.findEntry(line - 1, column - 1) as Partial<SourceMapping>;
-    if (entry?.originalSource === undefined) return String(frame);
-    const { originalSource, originalLine = 0, originalColumn = 0 } = entry;
-    return located(frame, `${originalSource}:${originalLine + 1}:${originalColumn + 1}`);
+    const position = original(line - 1, column - 1);
+    if (!position) return String(frame);
+    return located(frame, `${position.source}:${position.line + 1}:${position.column + 1}`);
   };
   Error.prepareStackTrace = (error: Error, frames: NodeJS.CallSite[]) =>
     [header(error), ...frames.map((frame) => `    at ${frameText(frame)}`)].join('\n');
