@@ -1,13 +1,7 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LAMBDA_BUNDLE_OPTIONS } from '../../infra/bundling.js';
 import { compileBundle } from './code-cache.js';
-
-const FIXTURE = fileURLToPath(new URL('./fixtures/throws.ts', import.meta.url));
+import { bundleFixture } from './fixtures/bundle-fixture.js';
 
 describe('compileBundle', () => {
   let dir: string;
@@ -15,15 +9,7 @@ describe('compileBundle', () => {
   let source: string;
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'code-cache-'));
-    file = join(dir, 'app.js');
-    await build({
-      ...LAMBDA_BUNDLE_OPTIONS,
-      entryPoints: [FIXTURE],
-      outfile: file,
-      logLevel: 'error',
-    });
-    source = await readFile(file, 'utf8');
+    ({ dir, file, source } = await bundleFixture('code-cache-'));
   });
 
   afterAll(() => rm(dir, { recursive: true, force: true }));

@@ -1,14 +1,9 @@
-import { mkdtemp, readFile, rename, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { LAMBDA_BUNDLE_OPTIONS } from '../../infra/bundling.js';
 import { compileBundle } from './code-cache.js';
+import { bundleFixture } from './fixtures/bundle-fixture.js';
 import { mapStackTraces } from './mapped-stack-traces.js';
-
-const FIXTURE = fileURLToPath(new URL('./fixtures/throws.ts', import.meta.url));
 
 function thrownBy(fail: (message: string) => never): Error {
   try {
@@ -26,15 +21,9 @@ describe('mapStackTraces', () => {
   let fail: (message: string) => never;
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'mapped-stacks-'));
-    file = join(dir, 'app.js');
-    await build({
-      ...LAMBDA_BUNDLE_OPTIONS,
-      entryPoints: [FIXTURE],
-      outfile: file,
-      logLevel: 'error',
-    });
-    const exports = compileBundle(file, await readFile(file, 'utf8')).evaluate();
+    const bundled = await bundleFixture('mapped-stacks-');
+    ({ dir, file } = bundled);
+    const exports = compileBundle(file, bundled.source).evaluate();
     fail = exports.fail as typeof fail;
   });
 

@@ -1,16 +1,12 @@
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readdir, rm, writeFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
-import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LAMBDA_BUNDLE_OPTIONS } from '../../../infra/bundling.js';
-import { fromRepoRoot } from '../../../infra/lib/repo-paths.js';
+import { REPO_ROOT } from '../../../infra/lib/repo-paths.js';
+import { bundleFixture, THROWS_FIXTURE } from '../../startup/fixtures/bundle-fixture.js';
 import { PACKAGE_FILES } from '../../startup/package-files.js';
 import { packageFunction } from './package-function.js';
-
-const FIXTURE = 'src/startup/fixtures/throws.ts';
 
 /** Loads the package's entry as Lambda does (require) in a fresh Node and calls `fail`. */
 async function loadInFreshNode(dir: string) {
@@ -26,15 +22,9 @@ describe('packageFunction', () => {
   let dir: string;
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'package-function-'));
-    await mkdir(dir, { recursive: true });
-    await build({
-      ...LAMBDA_BUNDLE_OPTIONS,
-      entryPoints: [fromRepoRoot(FIXTURE)],
-      outfile: join(dir, PACKAGE_FILES.entry),
-      logLevel: 'error',
-    });
-    await packageFunction({ dir, entry: FIXTURE, memoryMb: 1024, codeCache: false, log: () => {} });
+    ({ dir } = await bundleFixture('package-function-', PACKAGE_FILES.entry));
+    const entry = relative(REPO_ROOT, THROWS_FIXTURE);
+    await packageFunction({ dir, entry, memoryMb: 1024, codeCache: false, log: () => {} });
   });
 
   afterAll(() => rm(dir, { recursive: true, force: true }));
