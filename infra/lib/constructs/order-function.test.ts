@@ -3,6 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, Duration, Stack } from 'aws-cdk-lib';
+import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PACKAGE_FILES } from '../../../src/startup/package-files.js';
 import { buildFunctionPackage } from '../../../src/tools/lambda/package-function.js';
@@ -27,6 +28,28 @@ describe('OrderFunction', () => {
     expect(LAMBDA_RUNTIME.name).toBe(LAMBDA_NODE.runtime);
     expect(LAMBDA_NODE.runtime).toBe(`nodejs${major}.x`);
     expect(LAMBDA_BUNDLE_OPTIONS.target).toBe(`node${major}`);
+  });
+
+  it('pins the runtime version when the context names one, else updates it only on deploy', () => {
+    const arn = 'arn:aws:lambda:us-east-1::runtime:0123456789abcdef';
+    const managementOf = (context: Record<string, unknown>) => {
+      const app = new App({ context: { 'aws:cdk:bundling-stacks': [], ...context } });
+      const stack = new Stack(app, 'Pinned');
+      const fn = new OrderFunction(stack, 'Graphql', {
+        entry: LAMBDA_ENTRIES.graphql,
+        description: 'GraphQL API',
+        memorySize: MEMORY_MB,
+        timeout: Duration.seconds(10),
+        environment: {},
+      });
+      return stack.resolve((fn.function.node.defaultChild as CfnFunction).runtimeManagementConfig);
+    };
+
+    expect(managementOf({ lambdaRuntimeVersionArn: arn })).toEqual({
+      updateRuntimeOn: 'Manual',
+      runtimeVersionArn: arn,
+    });
+    expect(managementOf({})).toEqual({ updateRuntimeOn: 'FunctionUpdate' });
   });
 
   it('deploys, byte for byte, the package that npm run build and the bench make', async () => {
