@@ -127,7 +127,11 @@ async function main() {
   try {
     // Readable by the non-root user the functions run as.
     await chmod(workdir, 0o755);
-    Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' });
+    Object.assign(process.env, {
+      AWS_ACCESS_KEY_ID: 'test',
+      AWS_SECRET_ACCESS_KEY: 'test',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    });
     const messaging = createAwsClients(REGION, {
       sqs: emulators.messagingEndpoint,
       sns: emulators.messagingEndpoint,

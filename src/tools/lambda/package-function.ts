@@ -124,6 +124,7 @@ export async function makeCodeCache(
     // The emulators accept any credentials; the SDK needs some to sign with.
     process.env.AWS_ACCESS_KEY_ID ??= 'test';
     process.env.AWS_SECRET_ACCESS_KEY ??= 'test';
+    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
     const clients = createAwsClients(REGION, {
       dynamodb: emulators.dynamodbEndpoint,
       sqs: emulators.messagingEndpoint,
