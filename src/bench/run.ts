@@ -227,7 +227,7 @@ async function main() {
       asDeployed('as deployed', packages.deployed),
       asDeployed('no code cache', packages.noCache),
       asDeployed('rejected code cache', packages.rejected),
-      asDeployed('one GetCommand, hand-written', packages.getOnly),
+      asDeployed('hand-written GetCommand', packages.getOnly),
       {
         name: `${BASELINE_COMMIT} as deployed`,
         node: baselineNode,
@@ -298,7 +298,7 @@ async function main() {
     const loadAfter = uptime();
 
     const baselineName = `${BASELINE_COMMIT} as deployed`;
-    const gets = 'one GetCommand, hand-written';
+    const gets = 'hand-written GetCommand';
     const node22 = `node ${BASELINE_RUNTIME.node} -e 0`;
     const onNode24 = `${BASELINE_COMMIT} on Node ${LAMBDA_NODE.version}`;
     const pairs: [string, string, number?][] = [
