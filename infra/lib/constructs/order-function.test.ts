@@ -21,6 +21,15 @@ afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
 const MEMORY_MB = 1024;
 
+const graphqlFunction = (stack: Stack) =>
+  new OrderFunction(stack, 'Graphql', {
+    entry: LAMBDA_ENTRIES.graphql,
+    description: 'GraphQL API',
+    memorySize: MEMORY_MB,
+    timeout: Duration.seconds(10),
+    environment: {},
+  });
+
 describe('OrderFunction', () => {
   it('runs the managed runtime of the Node.js release the bundle targets and the cache is made by', () => {
     const major = LAMBDA_NODE.version.split('.')[0];
@@ -35,13 +44,7 @@ describe('OrderFunction', () => {
     const managementOf = (context: Record<string, unknown>) => {
       const app = new App({ context: { 'aws:cdk:bundling-stacks': [], ...context } });
       const stack = new Stack(app, 'Pinned');
-      const fn = new OrderFunction(stack, 'Graphql', {
-        entry: LAMBDA_ENTRIES.graphql,
-        description: 'GraphQL API',
-        memorySize: MEMORY_MB,
-        timeout: Duration.seconds(10),
-        environment: {},
-      });
+      const fn = graphqlFunction(stack);
       return stack.resolve((fn.function.node.defaultChild as CfnFunction).runtimeManagementConfig);
     };
 
@@ -55,13 +58,7 @@ describe('OrderFunction', () => {
   it('deploys, byte for byte, the package that npm run build and the bench make', async () => {
     const app = new App({ outdir });
     const stack = new Stack(app, 'Bundled');
-    const graphql = new OrderFunction(stack, 'Graphql', {
-      entry: LAMBDA_ENTRIES.graphql,
-      description: 'GraphQL API',
-      memorySize: MEMORY_MB,
-      timeout: Duration.seconds(10),
-      environment: {},
-    });
+    const graphql = graphqlFunction(stack);
 
     const assembly = app.synth();
     const built = join(outdir, 'built');
