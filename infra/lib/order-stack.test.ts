@@ -3,7 +3,11 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { ORDER_TABLE_INDEXES } from '../../src/adapters/aws/dynamodb-order-store.js';
 import { CONFIG_ENV } from '../../src/config.js';
-import { MAX_RECEIVE_COUNT as LOCAL_MAX_RECEIVE_COUNT } from '../../src/local/resources.js';
+import {
+  MAX_RECEIVE_COUNT as LOCAL_MAX_RECEIVE_COUNT,
+  ORDER_INDEX_PROJECTIONS,
+} from '../../src/local/resources.js';
+import { FUNCTION_MEMORY_MB } from '../../src/tools/cost/pricing.js';
 import { DEFAULT_THROTTLE } from './constructs/graphql-http-api.js';
 import { CONSUMER_MAX_CONCURRENCY, OrderStack } from './order-stack.js';
 import { ADMIN_GROUP, METRICS_NAMESPACE, SERVICE_NAMES } from './runtime-environment.js';
@@ -65,7 +69,7 @@ describe('orders table', () => {
     });
   });
 
-  it('declares exactly the indexes the order store queries when it lists and sweeps orders', () => {
+  it('declares exactly the indexes the order store queries, with the projections the local table uses', () => {
     const { GlobalSecondaryIndexes } = propertiesOf(template, ids.table) as {
       GlobalSecondaryIndexes: { IndexName: string; Projection: unknown }[];
     };
@@ -74,7 +78,9 @@ describe('orders table', () => {
       Object.values(ORDER_TABLE_INDEXES).sort(),
     );
     for (const index of GlobalSecondaryIndexes) {
-      expect(index.Projection).toEqual({ ProjectionType: 'ALL' });
+      expect(index.Projection).toEqual(
+        ORDER_INDEX_PROJECTIONS[index.IndexName as keyof typeof ORDER_INDEX_PROJECTIONS],
+      );
     }
     template.hasResourceProperties('AWS::DynamoDB::Table', {
       GlobalSecondaryIndexes: Match.arrayWith([
@@ -84,13 +90,15 @@ describe('orders table', () => {
             { AttributeName: 'customerId', KeyType: 'HASH' },
             { AttributeName: 'sortKey', KeyType: 'RANGE' },
           ],
+          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['status'] },
         }),
         Match.objectLike({
-          IndexName: ORDER_TABLE_INDEXES.byCustomerStatus,
+          IndexName: ORDER_TABLE_INDEXES.byStatus,
           KeySchema: [
-            { AttributeName: 'customerStatus', KeyType: 'HASH' },
+            { AttributeName: 'statusShard', KeyType: 'HASH' },
             { AttributeName: 'sortKey', KeyType: 'RANGE' },
           ],
+          Projection: { ProjectionType: 'KEYS_ONLY' },
         }),
         Match.objectLike({
           IndexName: ORDER_TABLE_INDEXES.undispatched,
@@ -98,10 +106,11 @@ describe('orders table', () => {
             { AttributeName: 'dispatchPending', KeyType: 'HASH' },
             { AttributeName: 'createdAt', KeyType: 'RANGE' },
           ],
+          Projection: { ProjectionType: 'KEYS_ONLY' },
         }),
       ]),
       AttributeDefinitions: Match.arrayWith(
-        ['id', 'customerId', 'sortKey', 'customerStatus', 'dispatchPending', 'createdAt'].map(
+        ['id', 'customerId', 'sortKey', 'statusShard', 'dispatchPending', 'createdAt'].map(
           (name) => ({ AttributeName: name, AttributeType: 'S' }),
         ),
       ),
@@ -110,6 +119,16 @@ describe('orders table', () => {
 });
 
 describe('order queues', () => {
+  it('runs both queues in high-throughput mode: limits and deduplication per message group', () => {
+    for (const id of [ids.queue, ids.deadLetterQueue]) {
+      expect(propertiesOf(template, id)).toMatchObject({
+        FifoQueue: true,
+        FifoThroughputLimit: 'perMessageGroupId',
+        DeduplicationScope: 'messageGroup',
+      });
+    }
+  });
+
   it('makes the order queue FIFO without content-based deduplication, encrypted, with the redrive the local runtime uses', () => {
     expect(propertiesOf(template, ids.queue)).toMatchObject({
       FifoQueue: true,
@@ -296,12 +315,33 @@ describe('functions', () => {
     });
   });
 
-  it('runs the sweeper every five minutes', () => {
+  it('runs the sweeper every five minutes, never retried, one run at a time', () => {
     template.hasResourceProperties('AWS::Events::Rule', {
       ScheduleExpression: 'rate(5 minutes)',
       State: 'ENABLED',
-      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [fn('sweepOrders').id, 'Arn'] } })],
+      Targets: [
+        Match.objectLike({
+          Arn: { 'Fn::GetAtt': [fn('sweepOrders').id, 'Arn'] },
+          RetryPolicy: { MaximumRetryAttempts: 0, MaximumEventAgeInSeconds: 60 },
+        }),
+      ],
     });
+    expect(propertiesOf(template, fn('sweepOrders').id).ReservedConcurrentExecutions).toBe(1);
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: fn('sweepOrders').id },
+      MaximumRetryAttempts: 0,
+      MaximumEventAgeInSeconds: 60,
+    });
+  });
+
+  it('reserves no concurrency for the API and the consumer, which scale with traffic', () => {
+    expect(propertiesOf(template, fn('graphql').id).ReservedConcurrentExecutions).toBeUndefined();
+    expect(propertiesOf(template, fn('processOrders').id).ReservedConcurrentExecutions).toBeUndefined();
+  });
+
+  it('gives the functions the memory the cost command prices', () => {
+    expect(propertiesOf(template, fn('graphql').id).MemorySize).toBe(FUNCTION_MEMORY_MB.api);
+    expect(propertiesOf(template, fn('processOrders').id).MemorySize).toBe(FUNCTION_MEMORY_MB.consumer);
   });
 });
 
@@ -314,6 +354,7 @@ describe('permissions', () => {
 
     expect(allowedActions(template, roleId)).toEqual(
       [
+        'dynamodb:BatchGetItem',
         'dynamodb:GetItem',
         'dynamodb:PutItem',
         'dynamodb:Query',
@@ -331,7 +372,7 @@ describe('permissions', () => {
     expect(statementFor(roleId, 'dynamodb:PutItem')?.Resource).toEqual(tableArn);
     expect(statementFor(roleId, 'dynamodb:Query')?.Resource).toEqual([
       indexArn(ORDER_TABLE_INDEXES.byCustomer),
-      indexArn(ORDER_TABLE_INDEXES.byCustomerStatus),
+      indexArn(ORDER_TABLE_INDEXES.byStatus),
     ]);
     expect(statementFor(roleId, 'sqs:SendMessage')?.Resource).toEqual({
       'Fn::GetAtt': [ids.queue, 'Arn'],

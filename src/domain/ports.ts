@@ -14,6 +14,25 @@ export interface ListOrdersQuery {
   readonly after?: OrderPosition;
 }
 
+/** Orders of one status across customers, newest first. */
+export interface StatusQuery {
+  readonly status: OrderStatus;
+  /** Only orders created after this instant (ISO-8601). */
+  readonly createdAfter?: string;
+  /** Most orders to return. */
+  readonly limit: number;
+  readonly after?: OrderPosition;
+}
+
+/** One shard of the pending-order index, oldest first. */
+export interface PendingQuery {
+  /** 0 to `pendingShards - 1`. */
+  readonly shard: number;
+  readonly createdBefore: string;
+  readonly limit: number;
+  readonly after?: OrderPosition;
+}
+
 export interface StatusChange {
   readonly id: string;
   /** The change applies only while the order is in one of these statuses. */
@@ -32,6 +51,8 @@ export interface OrderStore {
   get(id: string): Promise<Order | undefined>;
   /** A customer's orders, newest first, optionally of one status. */
   listByCustomer(query: ListOrdersQuery): Promise<Order[]>;
+  /** Every customer's orders of one status, newest first. */
+  listByStatus(query: StatusQuery): Promise<Order[]>;
   /**
    * Records side effects that completed. Only ever sets flags, never clears them, so racing
    * callers cannot undo each other; `dispatch` is everything the caller knows to be done.
@@ -39,11 +60,13 @@ export interface OrderStore {
   markDispatched(id: string, dispatch: OrderDispatch, at: string): Promise<void>;
   /** Applies a status change atomically; throws `OrderStatusConflictError` when the order is not in `from`. */
   transition(change: StatusChange): Promise<Order>;
+  /** How many shards the pending orders are spread over; a sweep may read them in parallel. */
+  readonly pendingShards: number;
   /**
-   * Orders whose side effects have not all completed, oldest first, created before
-   * `createdBefore`, continuing after `after` when given.
+   * Where the orders of one shard whose side effects have not all completed are, oldest first,
+   * created before `createdBefore`, continuing after `after` when given.
    */
-  listUndispatched(createdBefore: string, limit: number, after?: OrderPosition): Promise<Order[]>;
+  listUndispatched(query: PendingQuery): Promise<OrderPosition[]>;
 }
 
 /** The FIFO queue that hands orders to further processing. */

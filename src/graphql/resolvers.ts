@@ -2,11 +2,20 @@ import { DateTimeResolver, SafeIntResolver } from 'graphql-scalars';
 import { OrderNotFoundError } from '../domain/errors.js';
 import { cancelOrder } from '../use-cases/cancel-order.js';
 import { getOrder } from '../use-cases/get-order.js';
-import { listOrders } from '../use-cases/list-orders.js';
+import { listOrders, type OrderPage } from '../use-cases/list-orders.js';
+import { listOrdersByStatus } from '../use-cases/list-orders-by-status.js';
 import { placeOrder } from '../use-cases/place-order.js';
-import { requireActingFor, visibleTo } from './caller-access.js';
+import { requireActingFor, requireAdmin, visibleTo } from './caller-access.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import type { Resolvers } from './generated/types.js';
+
+function toConnection(page: OrderPage) {
+  const edges = page.orders.map((order) => ({ node: order, cursor: encodeCursor(order) }));
+  return {
+    edges,
+    pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null },
+  };
+}
 
 /**
  * Maps GraphQL arguments to the use cases and their results back. Beyond that they only check
@@ -21,12 +30,14 @@ export const resolvers: Resolvers = {
     orders: async (_, args, { deps, caller }) => {
       requireActingFor(caller, args.customerId, 'customerId');
       const after = args.after == null ? null : decodeCursor(args.after);
-      const page = await listOrders(deps, { ...args, after });
-      const edges = page.orders.map((order) => ({ node: order, cursor: encodeCursor(order) }));
-      return {
-        edges,
-        pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null },
-      };
+      return toConnection(await listOrders(deps, { ...args, after }));
+    },
+    adminOrders: async (_, { createdAfter, ...args }, { deps, caller }) => {
+      requireAdmin(caller, 'adminOrders');
+      const after = args.after == null ? null : decodeCursor(args.after);
+      // The DateTime scalar hands over a Date, whatever its declared input type.
+      const since = createdAfter == null ? null : new Date(createdAfter).toISOString();
+      return toConnection(await listOrdersByStatus(deps, { ...args, after, createdAfter: since }));
     },
   },
   Mutation: {

@@ -1,4 +1,8 @@
-import { CreateTableCommand, ResourceInUseException } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  type Projection,
+  ResourceInUseException,
+} from '@aws-sdk/client-dynamodb';
 import { CreateTopicCommand, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import type { AwsClients } from '../adapters/aws/clients.js';
@@ -25,14 +29,21 @@ export const MAX_RECEIVE_COUNT = 5;
 
 const allAttributes = (name: string) => ({ AttributeName: name, AttributeType: 'S' as const });
 
+/** The projection of each index, as the CDK stack declares it. */
+export const ORDER_INDEX_PROJECTIONS: Record<keyof typeof ORDER_TABLE_INDEXES, Projection> = {
+  byCustomer: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['status'] },
+  byStatus: { ProjectionType: 'KEYS_ONLY' },
+  undispatched: { ProjectionType: 'KEYS_ONLY' },
+};
+
 async function createTable(clients: AwsClients, tableName: string): Promise<void> {
-  const index = (IndexName: string, hash: string, range: string) => ({
-    IndexName,
+  const index = (name: keyof typeof ORDER_TABLE_INDEXES, hash: string, range: string) => ({
+    IndexName: ORDER_TABLE_INDEXES[name],
     KeySchema: [
       { AttributeName: hash, KeyType: 'HASH' as const },
       { AttributeName: range, KeyType: 'RANGE' as const },
     ],
-    Projection: { ProjectionType: 'ALL' as const },
+    Projection: ORDER_INDEX_PROJECTIONS[name],
   });
   try {
     await clients.dynamodb.send(
@@ -42,16 +53,16 @@ async function createTable(clients: AwsClients, tableName: string): Promise<void
         AttributeDefinitions: [
           'id',
           'customerId',
-          'customerStatus',
+          'statusShard',
           'sortKey',
           'dispatchPending',
           'createdAt',
         ].map(allAttributes),
         KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
         GlobalSecondaryIndexes: [
-          index(ORDER_TABLE_INDEXES.byCustomer, 'customerId', 'sortKey'),
-          index(ORDER_TABLE_INDEXES.byCustomerStatus, 'customerStatus', 'sortKey'),
-          index(ORDER_TABLE_INDEXES.undispatched, 'dispatchPending', 'createdAt'),
+          index('byCustomer', 'customerId', 'sortKey'),
+          index('byStatus', 'statusShard', 'sortKey'),
+          index('undispatched', 'dispatchPending', 'createdAt'),
         ],
       }),
     );

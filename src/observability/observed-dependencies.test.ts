@@ -33,6 +33,8 @@ function fakeDependencies(failing: ReadonlySet<'queue' | 'alert'> = new Set()) {
       listByCustomer: async () => [],
       markDispatched: async () => {},
       transition: async () => order,
+      listByStatus: async () => [],
+      pendingShards: 1,
       listUndispatched: async () => [],
     },
     queue: {

@@ -34,9 +34,11 @@ export function observeOrderDependencies(
     store: {
       get: (id) => store.get(id),
       listByCustomer: (query) => store.listByCustomer(query),
+      listByStatus: (query) => store.listByStatus(query),
+      pendingShards: store.pendingShards,
       markDispatched: (id, dispatch, at) => store.markDispatched(id, dispatch, at),
       transition: (change) => store.transition(change),
-      listUndispatched: (before, limit, after) => store.listUndispatched(before, limit, after),
+      listUndispatched: (query) => store.listUndispatched(query),
       async create(order: Order): Promise<void> {
         logger.appendKeys({ orderId: order.id });
         await store.create(order);

@@ -25,21 +25,34 @@ export async function listOrders(
   request: ListOrdersRequest,
 ): Promise<OrderPage> {
   checkCustomerId('customerId', request.customerId);
-  const first = request.first ?? PAGE_SIZE.default;
-  if (!Number.isInteger(first) || first < 1 || first > PAGE_SIZE.max) {
-    throw new ValidationError('first', `must be an integer from 1 to ${PAGE_SIZE.max}`);
-  }
-  if (request.status != null && !ORDER_STATUSES.includes(request.status)) {
-    throw new ValidationError('status', 'is not an order status');
-  }
+  const first = pageSize(request.first);
+  if (request.status != null) checkStatus(request.status);
   const orders = await deps.store.listByCustomer({
     customerId: request.customerId,
     limit: first + 1,
     ...(request.status != null && { status: request.status }),
     ...(request.after != null && { after: request.after }),
   });
-  return {
-    orders: orders.slice(0, first),
-    hasNextPage: orders.length > first,
-  };
+  return toPage(orders, first);
 }
+
+/** The page size asked for, or the default; a size outside 1 to the maximum is refused. */
+export function pageSize(first: number | null | undefined): number {
+  const size = first ?? PAGE_SIZE.default;
+  if (!Number.isInteger(size) || size < 1 || size > PAGE_SIZE.max) {
+    throw new ValidationError('first', `must be an integer from 1 to ${PAGE_SIZE.max}`);
+  }
+  return size;
+}
+
+export function checkStatus(status: string): asserts status is OrderStatus {
+  if (!(ORDER_STATUSES as readonly string[]).includes(status)) {
+    throw new ValidationError('status', 'is not an order status');
+  }
+}
+
+/** A page of `first` orders out of the `first + 1` read. */
+export const toPage = (orders: readonly Order[], first: number): OrderPage => ({
+  orders: orders.slice(0, first),
+  hasNextPage: orders.length > first,
+});

@@ -13,10 +13,15 @@ export interface SweepOptions {
   readonly graceMs?: number;
   /** Orders read per page of the pending-order index. @default 25 */
   readonly limit?: number;
-  /** Most pages read in one sweep; the next sweep starts again from the oldest. @default 40 */
+  /**
+   * Most pages read from each shard of the index in one sweep; the next sweep starts again from
+   * the oldest. @default 10
+   */
   readonly maxPages?: number;
-  /** Orders dispatched at the same time. @default 4 */
+  /** Orders of one shard dispatched at the same time. @default 4 */
   readonly concurrency?: number;
+  /** Shards swept at the same time. @default 4 */
+  readonly shardConcurrency?: number;
 }
 
 /** What one sweep did. */
@@ -30,11 +35,17 @@ export interface SweepSummary {
   /** Orders still pending after this sweep; a later sweep tries them again. */
   readonly failed: number;
   readonly failedOrderIds: readonly string[];
-  /** Pages read from the pending-order index. */
+  /** Pages read from the pending-order index, over all shards. */
   readonly pages: number;
 }
 
-export const SWEEP_DEFAULTS = { graceMs: 60_000, limit: 25, maxPages: 40, concurrency: 4 } as const;
+export const SWEEP_DEFAULTS = {
+  graceMs: 60_000,
+  limit: 25,
+  maxPages: 10,
+  concurrency: 4,
+  shardConcurrency: 4,
+} as const;
 
 type Outcome = 'redispatched' | 'alreadyDispatched' | 'gone' | 'failed';
 
@@ -74,7 +85,8 @@ async function forEachBounded<T>(
 /**
  * Re-dispatches stored orders whose side effects never completed — the client gave up after a
  * retryable error, or the function died between writes. It reads the sparse pending-order index
- * (never the whole table), oldest first, and completes each order's missing queue message and
+ * (never the whole table), shard by shard in parallel, each oldest first and bounded by
+ * `maxPages`, and completes each order's missing queue message and
  * alert through {@link dispatchOrder}. One order failing never stops the sweep; it stays pending
  * and is counted in `failed`. Throws only when the index itself cannot be read.
  *
@@ -88,22 +100,28 @@ export async function sweepOrders(
   deps: OrderDependencies,
   options: SweepOptions = {},
 ): Promise<SweepSummary> {
-  const { graceMs, limit, maxPages, concurrency } = { ...SWEEP_DEFAULTS, ...options };
+  const { graceMs, limit, maxPages, concurrency, shardConcurrency } = {
+    ...SWEEP_DEFAULTS,
+    ...options,
+  };
   const now = deps.clock();
   const createdBefore = new Date(now.getTime() - graceMs).toISOString();
   const outcomes = new Map<string, Outcome>();
-  let after: OrderPosition | undefined;
   let pages = 0;
-  while (pages < maxPages) {
-    const page = await deps.store.listUndispatched(createdBefore, limit, after);
-    pages += 1;
-    await forEachBounded(page, concurrency, async (order) => {
-      outcomes.set(order.id, await sweepOne(deps, order.id, now.toISOString()));
-    });
-    const last = page.at(-1);
-    if (last === undefined || page.length < limit) break;
-    after = { id: last.id, createdAt: last.createdAt };
-  }
+  const sweepShard = async (shard: number) => {
+    let after: OrderPosition | undefined;
+    for (let read = 0; read < maxPages; read += 1) {
+      const page = await deps.store.listUndispatched({ shard, createdBefore, limit, after });
+      pages += 1;
+      await forEachBounded(page, concurrency, async ({ id }) => {
+        outcomes.set(id, await sweepOne(deps, id, now.toISOString()));
+      });
+      after = page.at(-1);
+      if (after === undefined || page.length < limit) break;
+    }
+  };
+  const shards = Array.from({ length: deps.store.pendingShards }, (_, shard) => shard);
+  await forEachBounded(shards, shardConcurrency, sweepShard);
   const count = (outcome: Outcome) => [...outcomes.values()].filter((o) => o === outcome).length;
   const failedOrderIds = [...outcomes].filter(([, o]) => o === 'failed').map(([id]) => id);
   return {

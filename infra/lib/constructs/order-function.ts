@@ -24,6 +24,11 @@ export interface OrderFunctionProps {
   readonly memorySize: number;
   /** How long one invocation may run. */
   readonly timeout: Duration;
+  /**
+   * Executions of the function that may run at once, reserved from the account's pool.
+   * @default - none reserved: the account's unreserved concurrency
+   */
+  readonly reservedConcurrentExecutions?: number;
   /** Environment variables besides `NODE_OPTIONS`, which follows the bundle's source maps. */
   readonly environment: Readonly<Record<string, string>>;
   /**
@@ -101,6 +106,9 @@ export class OrderFunction extends Construct {
       architecture: lambda.Architecture.X86_64,
       memorySize: props.memorySize,
       timeout: props.timeout,
+      ...(props.reservedConcurrentExecutions !== undefined && {
+        reservedConcurrentExecutions: props.reservedConcurrentExecutions,
+      }),
       tracing: lambda.Tracing.ACTIVE,
       logGroup: this.logGroup,
       role: this.role,

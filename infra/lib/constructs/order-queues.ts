@@ -29,7 +29,11 @@ export interface OrderQueuesProps {
 /**
  * The FIFO order queue (message group = customer, deduplication id = order id, so content-based
  * deduplication is off) and its FIFO dead-letter queue. Both use SQS-managed encryption (no key
- * to run, no KMS request charges) and refuse requests without TLS.
+ * to run, no KMS request charges) and refuse requests without TLS, and both run in
+ * high-throughput mode: throughput is limited per message group rather than per queue, and a
+ * deduplication id is unique within its group. An order's group (its customer) and its
+ * deduplication id (its order id) never change, so a re-send still falls into the same group and
+ * is still dropped within the five-minute window.
  */
 export class OrderQueues extends Construct {
   /** The queue orders are dispatched to. */
@@ -44,6 +48,8 @@ export class OrderQueues extends Construct {
       contentBasedDeduplication: false,
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
+      fifoThroughputLimit: sqs.FifoThroughputLimit.PER_MESSAGE_GROUP_ID,
+      deduplicationScope: sqs.DeduplicationScope.MESSAGE_GROUP,
     } as const;
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
       ...common,

@@ -5,22 +5,27 @@ import { Construct } from 'constructs';
 
 /**
  * The table's global secondary indexes, as the order store queries them: name, partition key
- * and sort key (all strings), projection ALL.
+ * and sort key (all strings) and what they project. None projects all attributes: an index
+ * entry is rewritten only when its keys or projected attributes change, and lists read the
+ * orders themselves by key.
  */
 export const ORDER_INDEXES = {
-  /** A customer's orders, newest first. */
-  byCustomer: { partitionKey: 'customerId', sortKey: 'sortKey' },
-  /** A customer's orders of one status, newest first. */
-  byCustomerStatus: { partitionKey: 'customerStatus', sortKey: 'sortKey' },
-  /** Sparse: orders whose queue message or alert has not been sent yet, oldest first. */
+  /** A customer's orders, newest first, with their status for the status filter. */
+  byCustomer: { partitionKey: 'customerId', sortKey: 'sortKey', nonKeyAttributes: ['status'] },
+  /** Orders of one status across customers, newest first; `status#shard` spreads each status. */
+  byStatus: { partitionKey: 'statusShard', sortKey: 'sortKey' },
+  /** Sparse: orders whose queue message or alert has not been sent yet, oldest first, sharded. */
   undispatched: { partitionKey: 'dispatchPending', sortKey: 'createdAt' },
-} as const;
+} as const satisfies Record<
+  string,
+  { partitionKey: string; sortKey: string; nonKeyAttributes?: readonly string[] }
+>;
 
 /** The name of one of the table's indexes. */
 export type OrderIndexName = keyof typeof ORDER_INDEXES;
 
 /** DynamoDB item actions the order code uses. */
-export type OrderItemAction = 'GetItem' | 'PutItem' | 'UpdateItem';
+export type OrderItemAction = 'GetItem' | 'BatchGetItem' | 'PutItem' | 'UpdateItem';
 
 /** Props of {@link OrderTable}. */
 export interface OrderTableProps {
@@ -54,11 +59,14 @@ export class OrderTable extends Construct {
       removalPolicy: retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });
     for (const [indexName, keys] of Object.entries(ORDER_INDEXES)) {
+      const include = 'nonKeyAttributes' in keys ? [...keys.nonKeyAttributes] : undefined;
       this.table.addGlobalSecondaryIndex({
         indexName,
         partitionKey: { name: keys.partitionKey, type: dynamodb.AttributeType.STRING },
         sortKey: { name: keys.sortKey, type: dynamodb.AttributeType.STRING },
-        projectionType: dynamodb.ProjectionType.ALL,
+        ...(include
+          ? { projectionType: dynamodb.ProjectionType.INCLUDE, nonKeyAttributes: include }
+          : { projectionType: dynamodb.ProjectionType.KEYS_ONLY }),
       });
     }
   }

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { OrderAlreadyExistsError, OrderStatusConflictError } from '../../domain/errors.js';
 import { createTestOrderSystem, type TestOrderSystem } from '../../testing/order-system.js';
 import { anOrder } from '../../testing/orders.js';
-import { DynamoDbOrderStore } from './dynamodb-order-store.js';
+import { DynamoDbOrderStore, INDEX_SHARDS, shardOf } from './dynamodb-order-store.js';
 
 let sys: TestOrderSystem;
 let store: DynamoDbOrderStore;
@@ -48,7 +48,13 @@ describe('DynamoDbOrderStore', () => {
     const order = anOrder({ createdAt: '2000-01-01T00:00:00.000Z' });
     await store.create(order);
     const pending = async () =>
-      (await store.listUndispatched('2000-01-02T00:00:00.000Z', 100)).map((o) => o.id);
+      (
+        await store.listUndispatched({
+          shard: shardOf(order.id),
+          createdBefore: '2000-01-02T00:00:00.000Z',
+          limit: 100,
+        })
+      ).map((o) => o.id);
 
     expect(await pending()).toContain(order.id);
     await store.markDispatched(order.id, { queued: true, alerted: false }, order.createdAt);
@@ -113,4 +119,118 @@ describe('DynamoDbOrderStore', () => {
     expect(listed).toHaveLength(101);
     expect(new Set(listed.map((o) => o.id)).size).toBe(101);
   });
+
+  it('filters a customer\'s orders by status in the index, past pages of other statuses', async () => {
+    // Prepare: 150 completed orders, newer than the one received order
+    const customerId = `c-${randomUUID()}`;
+    const received = anOrder({ customerId, createdAt: '2001-01-01T00:00:00.000Z' });
+    await store.create(received);
+    for (let i = 0; i < 150; i += 1) {
+      await store.create(anOrder({ customerId, status: 'COMPLETED' }));
+    }
+
+    // Act
+    const listed = await store.listByCustomer({ customerId, status: 'RECEIVED', limit: 5 });
+
+    // Assess
+    expect(listed.map((o) => o.id)).toEqual([received.id]);
+    expect(listed[0]).toEqual(received);
+  });
 });
+
+describe('sharded keys', () => {
+  it('spreads order ids evenly over the shards', () => {
+    // Prepare
+    const counts = new Array<number>(INDEX_SHARDS).fill(0);
+    // Act
+    for (let i = 0; i < 16_000; i += 1) {
+      const shard = shardOf(anOrder().id);
+      counts[shard] = (counts[shard] ?? 0) + 1;
+    }
+    // Assess: 1 000 expected per shard; none above 1.15× (no hot shard)
+    expect(Math.min(...counts)).toBeGreaterThan(850);
+    expect(Math.max(...counts)).toBeLessThan(1_150);
+  });
+
+  it('keeps every index entry small whatever the order size', async () => {
+    // Prepare
+    const order = anOrder({
+      items: Array.from({ length: 100 }, (_, i) => ({
+        sku: `SKU-${'X'.repeat(60)}-${i}`,
+        quantity: 1,
+        unitPrice: { amount: 1, currency: 'EUR' },
+        lineTotal: { amount: 1, currency: 'EUR' },
+      })),
+    });
+    await store.create(order);
+    // Act
+    const item = (await sys.rawOrder(order.id)) ?? {};
+    // Assess: the keys the indexes hold; everything else stays in the table
+    expect(item).toMatchObject({
+      statusShard: `RECEIVED#${shardOf(order.id)}`,
+      dispatchPending: `PENDING#${shardOf(order.id)}`,
+      sortKey: `${order.createdAt}#${order.id}`,
+    });
+    expect(item.customerStatus).toBeUndefined();
+  });
+});
+
+describe('orders by status across customers', () => {
+  let own: TestOrderSystem;
+  let byStatus: DynamoDbOrderStore;
+  const at = (minute: number) => new Date(Date.UTC(2026, 0, 1, 0, minute)).toISOString();
+
+  beforeAll(async () => {
+    own = await createTestOrderSystem();
+    byStatus = new DynamoDbOrderStore(own.clients.dynamo, own.resources.tableName);
+  });
+
+  it('merges every shard newest first, continues after a position and stops at createdAfter', async () => {
+    // Prepare: 40 received orders of 8 customers, one a minute, and some of another status
+    const orders = Array.from({ length: 40 }, (_, i) =>
+      anOrder({ customerId: `c-${i % 8}`, createdAt: at(i), updatedAt: at(i) }),
+    );
+    for (const order of orders) await byStatus.create(order);
+    for (let i = 0; i < 5; i += 1) await byStatus.create(anOrder({ status: 'FAILED', createdAt: at(i) }));
+    const newestFirst = [...orders].reverse().map((o) => o.id);
+    expect(new Set(orders.map((o) => shardOf(o.id))).size).toBeGreaterThan(8);
+
+    // Act
+    const first = await byStatus.listByStatus({ status: 'RECEIVED', limit: 15 });
+    const last = first.at(-1) as (typeof first)[number];
+    const second = await byStatus.listByStatus({
+      status: 'RECEIVED',
+      limit: 15,
+      after: { id: last.id, createdAt: last.createdAt },
+    });
+    const recent = await byStatus.listByStatus({ status: 'RECEIVED', limit: 100, createdAfter: at(29) });
+    const recentAfter = await byStatus.listByStatus({
+      status: 'RECEIVED',
+      limit: 100,
+      createdAfter: at(29),
+      after: { id: orders[35]?.id ?? '', createdAt: at(35) },
+    });
+
+    // Assess
+    expect(first.map((o) => o.id)).toEqual(newestFirst.slice(0, 15));
+    expect(first[0]).toEqual(orders[39]);
+    expect(second.map((o) => o.id)).toEqual(newestFirst.slice(15, 30));
+    expect(recent.map((o) => o.id)).toEqual(newestFirst.slice(0, 10));
+    expect(recentAfter.map((o) => o.id)).toEqual(newestFirst.slice(5, 10));
+  });
+
+  it('moves an order to its new status in the index when its status changes', async () => {
+    // Prepare
+    const order = anOrder({ createdAt: at(100) });
+    await byStatus.create(order);
+    // Act
+    await byStatus.transition({ id: order.id, from: ['RECEIVED'], to: 'PROCESSING', at: at(101) });
+    // Assess
+    const processing = await byStatus.listByStatus({ status: 'PROCESSING', limit: 10 });
+    expect(processing.map((o) => o.id)).toEqual([order.id]);
+    expect(processing[0]?.status).toBe('PROCESSING');
+    const received = await byStatus.listByStatus({ status: 'RECEIVED', limit: 100 });
+    expect(received.map((o) => o.id)).not.toContain(order.id);
+  });
+});
+

@@ -137,10 +137,23 @@ export type PlaceOrderPayload = {
 
 export type Query = {
   __typename?: 'Query';
+  /**
+   * Every customer's orders of one status, newest first, optionally only those created after an
+   * instant; for administrators only. `first` is capped at 100.
+   */
+  adminOrders: OrderConnection;
   /** The order with this id, or null when there is none. */
   order: Maybe<Order>;
   /** A customer's orders, newest first. `first` is capped at 100. */
   orders: OrderConnection;
+};
+
+
+export type QueryAdminOrdersArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  createdAfter?: InputMaybe<Scalars['DateTime']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  status: OrderStatus;
 };
 
 
@@ -324,6 +337,7 @@ export type PlaceOrderPayloadResolvers<ContextType = GraphQLContext, ParentType 
 };
 
 export type QueryResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
+  adminOrders?: Resolver<ResolversTypes['OrderConnection'], ParentType, ContextType, RequireFields<QueryAdminOrdersArgs, 'first' | 'status'>>;
   order?: Resolver<Maybe<ResolversTypes['Order']>, ParentType, ContextType, RequireFields<QueryOrderArgs, 'id'>>;
   orders?: Resolver<ResolversTypes['OrderConnection'], ParentType, ContextType, RequireFields<QueryOrdersArgs, 'customerId' | 'first'>>;
 };
