@@ -120,7 +120,7 @@ describe('DynamoDbOrderStore', () => {
     expect(new Set(listed.map((o) => o.id)).size).toBe(101);
   });
 
-  it('filters a customer\'s orders by status in the index, past pages of other statuses', async () => {
+  it("filters a customer's orders by status in the index, past pages of other statuses", async () => {
     // Prepare: 150 completed orders, newer than the one received order
     const customerId = `c-${randomUUID()}`;
     const received = anOrder({ customerId, createdAt: '2001-01-01T00:00:00.000Z' });
@@ -191,7 +191,8 @@ describe('orders by status across customers', () => {
       anOrder({ customerId: `c-${i % 8}`, createdAt: at(i), updatedAt: at(i) }),
     );
     for (const order of orders) await byStatus.create(order);
-    for (let i = 0; i < 5; i += 1) await byStatus.create(anOrder({ status: 'FAILED', createdAt: at(i) }));
+    for (let i = 0; i < 5; i += 1)
+      await byStatus.create(anOrder({ status: 'FAILED', createdAt: at(i) }));
     const newestFirst = [...orders].reverse().map((o) => o.id);
     expect(new Set(orders.map((o) => shardOf(o.id))).size).toBeGreaterThan(8);
 
@@ -203,7 +204,11 @@ describe('orders by status across customers', () => {
       limit: 15,
       after: { id: last.id, createdAt: last.createdAt },
     });
-    const recent = await byStatus.listByStatus({ status: 'RECEIVED', limit: 100, createdAfter: at(29) });
+    const recent = await byStatus.listByStatus({
+      status: 'RECEIVED',
+      limit: 100,
+      createdAfter: at(29),
+    });
     const recentAfter = await byStatus.listByStatus({
       status: 'RECEIVED',
       limit: 100,
@@ -233,4 +238,3 @@ describe('orders by status across customers', () => {
     expect(received.map((o) => o.id)).not.toContain(order.id);
   });
 });
-

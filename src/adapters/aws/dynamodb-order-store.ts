@@ -287,7 +287,11 @@ export class DynamoDbOrderStore implements OrderStore {
       KeyConditionExpression: 'dispatchPending = :p AND createdAt < :before',
       ExpressionAttributeValues: { ':p': partition, ':before': query.createdBefore },
       ...(query.after && {
-        ExclusiveStartKey: { id: query.after.id, dispatchPending: partition, createdAt: query.after.createdAt },
+        ExclusiveStartKey: {
+          id: query.after.id,
+          dispatchPending: partition,
+          createdAt: query.after.createdAt,
+        },
       }),
     });
     return entries.map((e) => ({ id: e.id as string, createdAt: e.createdAt as string }));
@@ -302,12 +306,16 @@ export class DynamoDbOrderStore implements OrderStore {
     for (let i = 0; i < ids.length; i += 100) {
       let keys: Record<string, unknown>[] | undefined = ids.slice(i, i + 100).map((id) => ({ id }));
       for (let attempt = 0; keys !== undefined && keys.length > 0; attempt += 1) {
-        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** Math.min(attempt, 6)));
+        if (attempt > 0)
+          await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** Math.min(attempt, 6)));
         const request: Record<string, unknown>[] = keys;
         const { Responses, UnprocessedKeys } = await callService('The order table', () =>
-          this.client.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: request } } })),
+          this.client.send(
+            new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: request } } }),
+          ),
         );
-        for (const item of Responses?.[this.tableName] ?? []) found.set(item.id as string, item as OrderItem);
+        for (const item of Responses?.[this.tableName] ?? [])
+          found.set(item.id as string, item as OrderItem);
         keys = UnprocessedKeys?.[this.tableName]?.Keys;
       }
     }
@@ -334,7 +342,9 @@ export class DynamoDbOrderStore implements OrderStore {
             ...input,
             TableName: this.tableName,
             // A filtered query reads a page more than it needs, rather than a few entries at a time.
-            Limit: input.FilterExpression ? Math.max(limit - orders.length, 100) : limit - orders.length,
+            Limit: input.FilterExpression
+              ? Math.max(limit - orders.length, 100)
+              : limit - orders.length,
             ...(start && { ExclusiveStartKey: start }),
           }),
         ),
