@@ -7,7 +7,7 @@ import {
   MAX_RECEIVE_COUNT as LOCAL_MAX_RECEIVE_COUNT,
   ORDER_INDEX_PROJECTIONS,
 } from '../../src/local/resources.js';
-import { FUNCTION_MEMORY_MB } from '../../src/tools/cost/pricing.js';
+import { FUNCTION_MEMORY_MB, SYSTEM_LOG_LEVEL } from '../../src/tools/cost/pricing.js';
 import { DEFAULT_THROTTLE } from './constructs/graphql-http-api.js';
 import { CONSUMER_MAX_CONCURRENCY, OrderStack } from './order-stack.js';
 import { ADMIN_GROUP, METRICS_NAMESPACE, SERVICE_NAMES } from './runtime-environment.js';
@@ -98,7 +98,7 @@ describe('orders table', () => {
             { AttributeName: 'statusShard', KeyType: 'HASH' },
             { AttributeName: 'sortKey', KeyType: 'RANGE' },
           ],
-          Projection: { ProjectionType: 'KEYS_ONLY' },
+          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['status'] },
         }),
         Match.objectLike({
           IndexName: ORDER_TABLE_INDEXES.undispatched,
@@ -337,6 +337,16 @@ describe('functions', () => {
   it('reserves no concurrency for the API and the consumer, which scale with traffic', () => {
     expect(propertiesOf(template, fn('graphql').id).ReservedConcurrentExecutions).toBeUndefined();
     expect(propertiesOf(template, fn('processOrders').id).ReservedConcurrentExecutions).toBeUndefined();
+  });
+
+  it('writes JSON logs without the platform records the cost command leaves out', () => {
+    for (const name of functionNames) {
+      expect(propertiesOf(template, fn(name).id).LoggingConfig).toEqual({
+        LogFormat: 'JSON',
+        SystemLogLevel: SYSTEM_LOG_LEVEL,
+        LogGroup: { Ref: fn(name).logGroupId },
+      });
+    }
   });
 
   it('gives the functions the memory the cost command prices', () => {

@@ -32,7 +32,7 @@ const allAttributes = (name: string) => ({ AttributeName: name, AttributeType: '
 /** The projection of each index, as the CDK stack declares it. */
 export const ORDER_INDEX_PROJECTIONS: Record<keyof typeof ORDER_TABLE_INDEXES, Projection> = {
   byCustomer: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['status'] },
-  byStatus: { ProjectionType: 'KEYS_ONLY' },
+  byStatus: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['status'] },
   undispatched: { ProjectionType: 'KEYS_ONLY' },
 };
 

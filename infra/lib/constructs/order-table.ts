@@ -12,8 +12,11 @@ import { Construct } from 'constructs';
 export const ORDER_INDEXES = {
   /** A customer's orders, newest first, with their status for the status filter. */
   byCustomer: { partitionKey: 'customerId', sortKey: 'sortKey', nonKeyAttributes: ['status'] },
-  /** Orders of one status across customers, newest first; `status#shard` spreads each status. */
-  byStatus: { partitionKey: 'statusShard', sortKey: 'sortKey' },
+  /**
+   * Orders of one status across customers, newest first; `status#shard` spreads each status, and
+   * RECEIVED and PROCESSING share one key, told apart by the projected status.
+   */
+  byStatus: { partitionKey: 'statusShard', sortKey: 'sortKey', nonKeyAttributes: ['status'] },
   /** Sparse: orders whose queue message or alert has not been sent yet, oldest first, sharded. */
   undispatched: { partitionKey: 'dispatchPending', sortKey: 'createdAt' },
 } as const satisfies Record<

@@ -24,7 +24,11 @@ import { callService } from './sdk-errors.js';
 export const ORDER_TABLE_INDEXES = {
   /** customerId + sortKey, projecting the status: a customer's orders, newest first. */
   byCustomer: 'byCustomer',
-  /** statusShard + sortKey, keys only: orders of one status across customers, newest first. */
+  /**
+   * statusShard + sortKey, projecting the status: orders of one status across customers, newest
+   * first. RECEIVED and PROCESSING share a key, so taking an order rewrites its entry rather
+   * than moving it.
+   */
   byStatus: 'byStatus',
   /** dispatchPending + createdAt, sparse, keys only: orders whose side effects have not all completed. */
   undispatched: 'undispatched',
@@ -47,7 +51,10 @@ export function shardOf(id: string): number {
   return hash % INDEX_SHARDS;
 }
 
-const statusShard = (status: OrderStatus, id: string) => `${status}#${shardOf(id)}`;
+/** Statuses an order passes through within moments share a partition key, told apart by a filter. */
+const statusGroup = (status: OrderStatus) =>
+  status === 'RECEIVED' || status === 'PROCESSING' ? 'OPEN' : status;
+const statusShard = (status: OrderStatus, id: string) => `${statusGroup(status)}#${shardOf(id)}`;
 const pendingShard = (shard: number) => `PENDING#${shard}`;
 /** Above every `createdAt#id`: ISO instants and ids are ASCII. */
 const HIGHEST = '\uffff';
@@ -200,6 +207,8 @@ export class DynamoDbOrderStore implements OrderStore {
           : high !== undefined
             ? ' AND sortKey < :high'
             : '';
+    const group = statusGroup(query.status);
+    const filtered = group !== query.status;
     // Every shard's newest `limit`, merged: the newest `limit` overall are among them.
     const shards = await Promise.all(
       Array.from({ length: INDEX_SHARDS }, (_, shard) =>
@@ -207,10 +216,15 @@ export class DynamoDbOrderStore implements OrderStore {
           IndexName: ORDER_TABLE_INDEXES.byStatus,
           KeyConditionExpression: `statusShard = :s${range}`,
           ExpressionAttributeValues: {
-            ':s': `${query.status}#${shard}`,
+            ':s': `${group}#${shard}`,
             ...(low !== undefined && { ':low': low }),
             ...(high !== undefined && { ':high': high }),
+            ...(filtered && { ':status': query.status }),
           },
+          ...(filtered && {
+            FilterExpression: '#status = :status',
+            ExpressionAttributeNames: { '#status': 'status' },
+          }),
           ScanIndexForward: false,
         }),
       ),

@@ -4,6 +4,12 @@ import { PRICES, sampledShare } from './prices.js';
 /** Memory of each function, as the stack configures it (a template test keeps them equal). */
 export const FUNCTION_MEMORY_MB = { api: 1024, consumer: 512 } as const;
 
+/**
+ * The level of Lambda's own log records the stack keeps: at WARN, the INFO records START, END
+ * and REPORT are not written (a template test keeps it equal).
+ */
+export const SYSTEM_LOG_LEVEL: 'INFO' | 'WARN' = 'WARN';
+
 /** What one run of the cost command counted. */
 export interface RunCounts {
   readonly orders: number;
@@ -17,7 +23,7 @@ export interface RunCounts {
 }
 
 const REQUEST_ID = '8f507cfc-0000-4697-b07a-ac58fc914c95';
-/** The lines Lambda adds to a function's log per invocation (text format, with X-Ray). */
+/** The lines Lambda adds to a function's log per invocation at system log level INFO (text format, with X-Ray). */
 export const PLATFORM_LOG_LINES = [
   `START RequestId: ${REQUEST_ID} Version: $LATEST\n`,
   `END RequestId: ${REQUEST_ID}\n`,
@@ -114,7 +120,7 @@ export function priceRun(
       0,
     ) / 1000;
   const functionLogs = counts.logBytes.api + counts.logBytes.consumer;
-  const platformLogs = invocations * bytes(PLATFORM_LOG_LINES);
+  const platformLogs = SYSTEM_LOG_LEVEL === 'INFO' ? invocations * bytes(PLATFORM_LOG_LINES) : 0;
   const accessLogs = counts.apiRequests * bytes([ACCESS_LOG_LINE]);
   const invocationsPerSecond = per(invocations) * options.ordersPerSecond;
   const traces = invocations * sampledShare(invocationsPerSecond);

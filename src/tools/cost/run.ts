@@ -8,17 +8,18 @@
  *
  * `--rate` (orders per second) only sets the share of invocations X-Ray samples.
  */
+import { once } from 'node:events';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { Worker } from 'node:worker_threads';
 import { DeleteMessageBatchCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEventV2, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { createAwsClients } from '../../adapters/aws/clients.js';
-import { startEmulators } from '../../local/emulators.js';
 import { lambdaContext } from '../../local/http-gateway.js';
 import { toSqsRecord } from '../../local/queue-poller.js';
 import { ensureResources } from '../../local/resources.js';
 import { httpApiEvent } from '../../testing/api-gateway-events.js';
-import { startCountingProxy } from './counting-proxy.js';
+import type { RecordedRequest } from './counting-proxy.js';
 import { priceRun, type RunCounts } from './pricing.js';
 
 const { values: args } = parseArgs({
@@ -40,8 +41,27 @@ process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const region = process.env.AWS_REGION;
 
-const emulators = await startEmulators();
-const proxy = await startCountingProxy(emulators);
+interface Endpoints {
+  readonly dynamodbEndpoint: string;
+  readonly messagingEndpoint: string;
+}
+const overheadBuffer = new SharedArrayBuffer(8);
+const overhead = new Float64Array(overheadBuffer);
+// The worker registers tsx to load TypeScript, as this process does.
+const workerModule = new URL('./emulator-worker.ts', import.meta.url).href;
+const tsx = import.meta.resolve('tsx/esm/api');
+const worker = new Worker(
+  `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(workerModule)}); });`,
+  { eval: true, workerData: { overhead: overheadBuffer } },
+);
+const ask = async <T>(message: string): Promise<T> => {
+  worker.postMessage(message);
+  return (await once(worker, 'message'))[0] as T;
+};
+const [{ emulators, proxy: proxied }] = (await once(worker, 'message')) as [
+  { emulators: Endpoints; proxy: Endpoints },
+];
+const proxy = { ...proxied, overheadMs: () => overhead[0] ?? 0 };
 const resources = await ensureResources(
   createAwsClients(region, {
     dynamodb: emulators.dynamodbEndpoint,
@@ -50,7 +70,7 @@ const resources = await ensureResources(
   }),
   { table: 'cost-orders', queue: 'cost-orders', topic: 'cost-order-alerts' },
 );
-proxy.requests.length = 0;
+await ask('clear');
 
 // The handlers read their configuration as in Lambda; every SDK call they make passes the proxy.
 Object.assign(process.env, {
@@ -180,17 +200,18 @@ for (const { customerId } of placed) {
   );
 }
 
+const { requests } = await ask<{ requests: RecordedRequest[] }>('requests');
 const counts: RunCounts = {
   orders: ORDERS,
-  requests: proxy.requests,
+  requests,
   apiRequests: apiRequests.length,
   invocations: { api: durationsMs.api, consumer: durationsMs.consumer },
   logBytes,
   consumerBatches: batches,
 };
 const report = priceRun(counts, { ordersPerSecond: Number(args.rate) });
-await proxy.stop();
-await emulators.stop();
+await ask('stop');
+await worker.terminate();
 
 console.log(report.text);
 await mkdir(new URL('../../../cost-results/', import.meta.url), { recursive: true });
