@@ -106,7 +106,10 @@ describe('orders table', () => {
             { AttributeName: 'dispatchPending', KeyType: 'HASH' },
             { AttributeName: 'createdAt', KeyType: 'RANGE' },
           ],
-          Projection: { ProjectionType: 'KEYS_ONLY' },
+          Projection: {
+            ProjectionType: 'INCLUDE',
+            NonKeyAttributes: ['sweepAttempts', 'sweepAfter'],
+          },
         }),
       ]),
       AttributeDefinitions: Match.arrayWith(
@@ -631,6 +634,16 @@ describe('alarms and dashboard', () => {
       MetricName: 'DispatchFailures',
       Dimensions: [{ Name: 'service', Value: 'order-sweeper' }],
       Statistic: 'Sum',
+      Threshold: 1,
+    });
+  });
+
+  it('raises an alarm when the sweeper reports orders stranded for more than 15 minutes', () => {
+    alarmOn({
+      Namespace: 'OrderProcessing',
+      MetricName: 'StrandedOrders',
+      Dimensions: [{ Name: 'service', Value: 'order-sweeper' }],
+      Statistic: 'Maximum',
       Threshold: 1,
     });
   });

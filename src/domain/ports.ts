@@ -33,6 +33,14 @@ export interface PendingQuery {
   readonly after?: OrderPosition;
 }
 
+/** A pending order as the sweeper finds it: where it is, and how often sweeps failed on it. */
+export interface PendingOrder extends OrderPosition {
+  /** Sweeps that failed to dispatch it so far. */
+  readonly sweepAttempts: number;
+  /** No sweep tries it again before this instant (ISO-8601), when set. */
+  readonly sweepAfter?: string;
+}
+
 export interface StatusChange {
   readonly id: string;
   /** The change applies only while the order is in one of these statuses. */
@@ -66,7 +74,9 @@ export interface OrderStore {
    * Where the orders of one shard whose side effects have not all completed are, oldest first,
    * created before `createdBefore`, continuing after `after` when given.
    */
-  listUndispatched(query: PendingQuery): Promise<OrderPosition[]>;
+  listUndispatched(query: PendingQuery): Promise<PendingOrder[]>;
+  /** Records that a sweep failed on a pending order: its failed attempts, and when to try again. */
+  deferSweep(id: string, attempts: number, until: string): Promise<void>;
 }
 
 /** The FIFO queue that hands orders to further processing. */

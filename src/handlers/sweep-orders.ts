@@ -3,13 +3,14 @@ import { createAwsClients } from '../adapters/aws/clients.js';
 import { createOrderDependencies } from '../adapters/aws/order-dependencies.js';
 import { parseConfig } from '../config.js';
 import { observeOrderDependencies } from '../observability/observed-dependencies.js';
+import { MetricUnit, OrderMetric } from '../observability/metrics.js';
 import { createTelemetry } from '../observability/telemetry.js';
 import { withObservability } from '../observability/with-observability.js';
 import { type SweepSummary, sweepOrders } from '../use-cases/sweep-orders.js';
 
 const config = parseConfig();
 const telemetry = createTelemetry('order-sweeper');
-const { logger } = telemetry;
+const { logger, metrics } = telemetry;
 // Observed so that dispatch failures count in the same DispatchFailures metric as the API's.
 const deps = observeOrderDependencies(
   createOrderDependencies(createAwsClients(config.region), config),
@@ -23,6 +24,8 @@ const deps = observeOrderDependencies(
 export const handler = withObservability<ScheduledEvent, SweepSummary>(async (event) => {
   const summary = await sweepOrders(deps);
   const { failedOrderIds, ...counts } = summary;
+  // Emitted on every run, zero included, so that its alarm sees data while the sweeper runs.
+  metrics.addMetric(OrderMetric.StrandedOrders, MetricUnit.Count, summary.stranded);
   if (summary.failed > 0) {
     logger.warn('Some pending orders could not be dispatched', { ...counts, failedOrderIds });
   } else {

@@ -18,6 +18,8 @@ export const OrderMetric = {
   ConsumerFailures: 'ConsumerFailures',
   /** Errors sent to GraphQL clients, by `code` dimension (`extensions.code`). Count. */
   GraphqlErrors: 'GraphqlErrors',
+  /** Pending orders older than the sweeper's stranded threshold that one sweep left pending. Count. */
+  StrandedOrders: 'StrandedOrders',
 } as const;
 export type OrderMetric = (typeof OrderMetric)[keyof typeof OrderMetric];
 

@@ -36,6 +36,7 @@ function fakeDependencies(failing: ReadonlySet<'queue' | 'alert'> = new Set()) {
       listByStatus: async () => [],
       pendingShards: 1,
       listUndispatched: async () => [],
+      deferSweep: async () => {},
     },
     queue: {
       enqueue: async () => {

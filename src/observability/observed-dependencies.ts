@@ -39,6 +39,7 @@ export function observeOrderDependencies(
       markDispatched: (id, dispatch, at) => store.markDispatched(id, dispatch, at),
       transition: (change) => store.transition(change),
       listUndispatched: (query) => store.listUndispatched(query),
+      deferSweep: (id, attempts, until) => store.deferSweep(id, attempts, until),
       async create(order: Order): Promise<void> {
         logger.appendKeys({ orderId: order.id });
         await store.create(order);

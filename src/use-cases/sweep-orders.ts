@@ -1,5 +1,5 @@
 import { isDispatched } from '../domain/order.js';
-import type { OrderPosition } from '../domain/ports.js';
+import type { OrderPosition, PendingOrder } from '../domain/ports.js';
 import type { OrderDependencies } from './dependencies.js';
 import { dispatchOrder } from './dispatch-order.js';
 
@@ -22,6 +22,16 @@ export interface SweepOptions {
   readonly concurrency?: number;
   /** Shards swept at the same time. @default 4 */
   readonly shardConcurrency?: number;
+  /**
+   * Wait before a sweep tries an order again after one failed on it; doubled with each further
+   * failure, up to `maxBackoffMs`. Orders that keep failing thus take no time from the others.
+   * @default 300_000
+   */
+  readonly backoffMs?: number;
+  /** @default 3_600_000 */
+  readonly maxBackoffMs?: number;
+  /** A pending order older than this counts as stranded (and raises an alarm). @default 900_000 */
+  readonly strandedAfterMs?: number;
 }
 
 /** What one sweep did. */
@@ -35,6 +45,10 @@ export interface SweepSummary {
   /** Orders still pending after this sweep; a later sweep tries them again. */
   readonly failed: number;
   readonly failedOrderIds: readonly string[];
+  /** Orders left alone this time because a recent sweep failed on them. */
+  readonly deferred: number;
+  /** Orders still pending after this sweep that are older than `strandedAfterMs`. */
+  readonly stranded: number;
   /** Pages read from the pending-order index, over all shards. */
   readonly pages: number;
 }
@@ -45,9 +59,15 @@ export const SWEEP_DEFAULTS = {
   maxPages: 10,
   concurrency: 4,
   shardConcurrency: 4,
+  backoffMs: 300_000,
+  maxBackoffMs: 3_600_000,
+  strandedAfterMs: 900_000,
 } as const;
 
-type Outcome = 'redispatched' | 'alreadyDispatched' | 'gone' | 'failed';
+/** Index pages a shard may read per page of orders tried, to get past orders backing off. */
+const READS_PER_PAGE_OF_TRIES = 4;
+
+type Outcome = 'redispatched' | 'alreadyDispatched' | 'gone' | 'failed' | 'deferred';
 
 async function sweepOne(deps: OrderDependencies, id: string, now: string): Promise<Outcome> {
   try {
@@ -100,23 +120,48 @@ export async function sweepOrders(
   deps: OrderDependencies,
   options: SweepOptions = {},
 ): Promise<SweepSummary> {
-  const { graceMs, limit, maxPages, concurrency, shardConcurrency } = {
-    ...SWEEP_DEFAULTS,
-    ...options,
-  };
+  const settings = { ...SWEEP_DEFAULTS, ...options };
+  const { graceMs, limit, maxPages, concurrency, shardConcurrency } = settings;
   const now = deps.clock();
   const createdBefore = new Date(now.getTime() - graceMs).toISOString();
+  const strandedBefore = new Date(now.getTime() - settings.strandedAfterMs).toISOString();
   const outcomes = new Map<string, Outcome>();
+  let stranded = 0;
   let pages = 0;
+  const sweepPending = async (pending: PendingOrder): Promise<Outcome> => {
+    if (pending.sweepAfter !== undefined && pending.sweepAfter > now.toISOString())
+      return 'deferred';
+    const outcome = await sweepOne(deps, pending.id, now.toISOString());
+    if (outcome !== 'failed') return outcome;
+    const attempts = pending.sweepAttempts + 1;
+    const wait = Math.min(settings.backoffMs * 2 ** (attempts - 1), settings.maxBackoffMs);
+    await deps.store
+      .deferSweep(pending.id, attempts, new Date(now.getTime() + wait).toISOString())
+      .catch(() => undefined);
+    return 'failed';
+  };
+  // A shard's budget is counted in orders tried: orders left alone while they back off cost a
+  // read, not a try, so a run goes past them to newer orders (up to a bounded number of reads).
+  const budget = limit * maxPages;
   const sweepShard = async (shard: number) => {
     let after: OrderPosition | undefined;
-    for (let read = 0; read < maxPages; read += 1) {
+    let tried = 0;
+    for (let read = 0; read < maxPages * READS_PER_PAGE_OF_TRIES && tried < budget; read += 1) {
       const page = await deps.store.listUndispatched({ shard, createdBefore, limit, after });
       pages += 1;
-      await forEachBounded(page, concurrency, async ({ id }) => {
-        outcomes.set(id, await sweepOne(deps, id, now.toISOString()));
+      const due = page.filter(
+        (p) => p.sweepAfter === undefined || p.sweepAfter <= now.toISOString(),
+      );
+      const work = due.slice(0, budget - tried);
+      tried += work.length;
+      for (const p of page) if (!due.includes(p)) outcomes.set(p.id, 'deferred');
+      stranded += page.filter((p) => !due.includes(p) && p.createdAt < strandedBefore).length;
+      await forEachBounded(work, concurrency, async (pending) => {
+        const outcome = await sweepPending(pending);
+        outcomes.set(pending.id, outcome);
+        if (outcome === 'failed' && pending.createdAt < strandedBefore) stranded += 1;
       });
-      after = page.at(-1);
+      after = work.length < due.length ? work.at(-1) : page.at(-1);
       if (after === undefined || page.length < limit) break;
     }
   };
@@ -130,6 +175,8 @@ export async function sweepOrders(
     alreadyDispatched: count('alreadyDispatched'),
     failed: failedOrderIds.length,
     failedOrderIds,
+    deferred: count('deferred'),
+    stranded,
     pages,
   };
 }

@@ -73,8 +73,8 @@ export interface OrderAlarmsProps {
 /**
  * The alarms of the order system, each sending to the operations topic and linking its runbook
  * in its description: API 5xx, 4xx rate and throttled requests; GraphQL errors that are the
- * system's fault; failed dispatches of the API and the sweeper; errors and throttles of every
- * function; a sweeper that stopped running; messages in the dead-letter queue; an old message in
+ * system's fault; failed dispatches of the API and the sweeper, and orders stranded over 15
+ * minutes; errors and throttles of every function; a sweeper that stopped running; messages in the dead-letter queue; an old message in
  * the order queue; throttled table requests. Except for the sweeper's heartbeat, missing data
  * counts as fine (no traffic, no alarm).
  */
@@ -183,6 +183,18 @@ export class OrderAlarms extends Construct {
       'stranded-orders',
       'The sweeper could not send the queue message or alert of a stored order.',
       custom('DispatchFailures', { service: props.services.sweeper }),
+    );
+    add(
+      'OrdersStrandedTooLong',
+      'orders-stranded-too-long',
+      'Stored orders have waited more than 15 minutes for their queue message or alert; the sweeper keeps failing on them.',
+      new cloudwatch.Metric({
+        namespace: props.metricsNamespace,
+        metricName: 'StrandedOrders',
+        dimensionsMap: { service: props.services.sweeper },
+        statistic: cloudwatch.Stats.MAXIMUM,
+        period,
+      }),
     );
     add(
       'SweeperHeartbeat',

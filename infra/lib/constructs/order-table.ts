@@ -17,8 +17,15 @@ export const ORDER_INDEXES = {
    * RECEIVED and PROCESSING share one key, told apart by the projected status.
    */
   byStatus: { partitionKey: 'statusShard', sortKey: 'sortKey', nonKeyAttributes: ['status'] },
-  /** Sparse: orders whose queue message or alert has not been sent yet, oldest first, sharded. */
-  undispatched: { partitionKey: 'dispatchPending', sortKey: 'createdAt' },
+  /**
+   * Sparse: orders whose queue message or alert has not been sent yet, oldest first, sharded,
+   * with the sweep's per-order back-off.
+   */
+  undispatched: {
+    partitionKey: 'dispatchPending',
+    sortKey: 'createdAt',
+    nonKeyAttributes: ['sweepAttempts', 'sweepAfter'],
+  },
 } as const satisfies Record<
   string,
   { partitionKey: string; sortKey: string; nonKeyAttributes?: readonly string[] }

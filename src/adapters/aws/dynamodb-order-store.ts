@@ -12,8 +12,8 @@ import { OrderAlreadyExistsError, OrderStatusConflictError } from '../../domain/
 import type { Order, OrderLine, OrderStatus } from '../../domain/order.js';
 import type {
   ListOrdersQuery,
-  OrderPosition,
   OrderStore,
+  PendingOrder,
   PendingQuery,
   StatusChange,
   StatusQuery,
@@ -30,7 +30,10 @@ export const ORDER_TABLE_INDEXES = {
    * than moving it.
    */
   byStatus: 'byStatus',
-  /** dispatchPending + createdAt, sparse, keys only: orders whose side effects have not all completed. */
+  /**
+   * dispatchPending + createdAt, sparse, projecting only the sweep's back-off: orders whose side
+   * effects have not all completed.
+   */
   undispatched: 'undispatched',
 } as const;
 
@@ -294,7 +297,7 @@ export class DynamoDbOrderStore implements OrderStore {
     }
   }
 
-  async listUndispatched(query: PendingQuery): Promise<OrderPosition[]> {
+  async listUndispatched(query: PendingQuery): Promise<PendingOrder[]> {
     const partition = pendingShard(query.shard);
     const entries = await this.queryUpTo(query.limit, {
       IndexName: ORDER_TABLE_INDEXES.undispatched,
@@ -308,7 +311,29 @@ export class DynamoDbOrderStore implements OrderStore {
         },
       }),
     });
-    return entries.map((e) => ({ id: e.id as string, createdAt: e.createdAt as string }));
+    return entries.map((e) => ({
+      id: e.id as string,
+      createdAt: e.createdAt as string,
+      sweepAttempts: (e.sweepAttempts as number | undefined) ?? 0,
+      ...(typeof e.sweepAfter === 'string' && { sweepAfter: e.sweepAfter }),
+    }));
+  }
+
+  async deferSweep(id: string, attempts: number, until: string): Promise<void> {
+    await callService('The order table', () =>
+      this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { id },
+          UpdateExpression: 'SET sweepAttempts = :n, sweepAfter = :until',
+          // Only while still pending: a dispatch that completed meanwhile is not marked again.
+          ConditionExpression: 'attribute_exists(dispatchPending)',
+          ExpressionAttributeValues: { ':n': attempts, ':until': until },
+        }),
+      ),
+    ).catch((error: unknown) => {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    });
   }
 
   /**
