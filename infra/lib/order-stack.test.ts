@@ -339,7 +339,9 @@ describe('functions', () => {
 
   it('reserves no concurrency for the API and the consumer, which scale with traffic', () => {
     expect(propertiesOf(template, fn('graphql').id).ReservedConcurrentExecutions).toBeUndefined();
-    expect(propertiesOf(template, fn('processOrders').id).ReservedConcurrentExecutions).toBeUndefined();
+    expect(
+      propertiesOf(template, fn('processOrders').id).ReservedConcurrentExecutions,
+    ).toBeUndefined();
   });
 
   it('writes JSON logs without the platform records the cost command leaves out', () => {
@@ -354,7 +356,9 @@ describe('functions', () => {
 
   it('gives the functions the memory the cost command prices', () => {
     expect(propertiesOf(template, fn('graphql').id).MemorySize).toBe(FUNCTION_MEMORY_MB.api);
-    expect(propertiesOf(template, fn('processOrders').id).MemorySize).toBe(FUNCTION_MEMORY_MB.consumer);
+    expect(propertiesOf(template, fn('processOrders').id).MemorySize).toBe(
+      FUNCTION_MEMORY_MB.consumer,
+    );
   });
 });
 

@@ -87,7 +87,11 @@ describe('placeOrder when a side effect fails', () => {
     await api.execute(PLACE_ORDER, { input: request });
     const pending = (await sys.scanOrders()).find((o) => o.customerId === request.customerId);
 
-    expect(pending).toMatchObject({ queued: false, alerted: true, dispatchPending: expect.stringMatching(/^PENDING#\d+$/) });
+    expect(pending).toMatchObject({
+      queued: false,
+      alerted: true,
+      dispatchPending: expect.stringMatching(/^PENDING#\d+$/),
+    });
   });
 
   it('sends one queue message when the send succeeded but its response was lost', async () => {
