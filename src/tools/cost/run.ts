@@ -4,7 +4,7 @@
  * every AWS request through a proxy, computes DynamoDB units per AWS's rules, and prices it all
  * from the dated price table.
  *
- *   npm run cost -- --orders 40 --customers 4 --rate 1000
+ *   npm run cost -- --orders 100 --customers 10 --page 10 --rate 1000 --backlog 400
  *
  * `--rate` (orders per second) only sets the share of invocations X-Ray samples.
  */
@@ -15,20 +15,24 @@ import { Worker } from 'node:worker_threads';
 import { DeleteMessageBatchCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEventV2, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { createAwsClients } from '../../adapters/aws/clients.js';
+import { createOrderDependencies } from '../../adapters/aws/order-dependencies.js';
 import { lambdaContext } from '../../local/http-gateway.js';
 import { toSqsRecord } from '../../local/queue-poller.js';
 import { ensureResources } from '../../local/resources.js';
 import { httpApiEvent } from '../../testing/api-gateway-events.js';
+import { anOrder } from '../../testing/orders.js';
+import { sweepOrders } from '../../use-cases/sweep-orders.js';
 import type { RecordedRequest } from './counting-proxy.js';
 import { priceRun, type RunCounts } from './pricing.js';
 
 const { values: args } = parseArgs({
   options: {
-    orders: { type: 'string', default: '40' },
-    customers: { type: 'string', default: '4' },
+    orders: { type: 'string', default: '100' },
+    customers: { type: 'string', default: '10' },
     rate: { type: 'string', default: '1000' },
     page: { type: 'string', default: '10' },
     out: { type: 'string', default: 'cost-results/latest.json' },
+    backlog: { type: 'string', default: '400' },
   },
 });
 const ORDERS = Number(args.orders);
@@ -210,14 +214,48 @@ const counts: RunCounts = {
   consumerBatches: batches,
 };
 const report = priceRun(counts, { ordersPerSecond: Number(args.rate) });
+/**
+ * The sweeper against a backlog: stored orders whose queue message and alert never went out
+ * (as after an SNS and SQS outage), swept with the deployed defaults until none is left.
+ */
+async function measureBacklog(count: number) {
+  const direct = createAwsClients(region, {
+    dynamodb: emulators.dynamodbEndpoint,
+    sqs: emulators.messagingEndpoint,
+    sns: emulators.messagingEndpoint,
+  });
+  const deps = createOrderDependencies(direct, resources);
+  const createdAt = new Date(Date.now() - 600_000).toISOString();
+  for (let i = 0; i < count; i += 1) {
+    await deps.store.create(anOrder({ createdAt, updatedAt: createdAt }));
+  }
+  const started = performance.now();
+  let cleared = 0;
+  let runs = 0;
+  while (cleared < count) {
+    const summary = await sweepOrders(deps);
+    runs += 1;
+    cleared += summary.redispatched;
+    if (summary.found === 0) throw new Error(`The sweeper stopped with ${count - cleared} left`);
+  }
+  const minutes = (performance.now() - started) / 60_000;
+  return { count, runs, seconds: minutes * 60, perMinute: count / minutes };
+}
+const backlog = Number(args.backlog) > 0 ? await measureBacklog(Number(args.backlog)) : undefined;
+
 await ask('stop');
 await worker.terminate();
 
 console.log(report.text);
+if (backlog) {
+  console.log(
+    `\nSweeper backlog: ${backlog.count} stranded orders cleared in ${backlog.runs} run(s), ${backlog.seconds.toFixed(1)} s: ${Math.round(backlog.perMinute)} orders/minute (deployed defaults, emulators on this machine)`,
+  );
+}
 await mkdir(new URL('../../../cost-results/', import.meta.url), { recursive: true });
 await writeFile(
   new URL(`../../../${args.out}`, import.meta.url),
-  `${JSON.stringify(report.json, null, 2)}\n`,
+  `${JSON.stringify({ ...(report.json as object), backlog }, null, 2)}\n`,
 );
 console.log(`\nWritten to ${args.out}`);
 process.exit(0);
