@@ -1,13 +1,10 @@
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createLocalSigningKey, LOCAL_ISSUER, type LocalSigningKey } from '../local/dev-tokens.js';
-import { httpApiEvent, testLambdaContext } from '../testing/api-gateway-events.js';
 import { createGraphQLTestClient } from '../testing/graphql-client.js';
+import { createTestHttpApi, type TestHttpApi } from '../testing/http-api.js';
 import { createTestOrderSystem, type TestOrderSystem } from '../testing/order-system.js';
 import { anOrder } from '../testing/orders.js';
 import { PAGE_SIZE } from '../use-cases/list-orders.js';
-import { createAuthenticator } from './authentication.js';
-import { createHttpApiHandler } from './lambda-handler.js';
 
 const ADMIN_ORDERS = `query Admin($status: OrderStatus!, $createdAfter: DateTime, $first: Int, $after: String) {
   adminOrders(status: $status, createdAfter: $createdAfter, first: $first, after: $after) {
@@ -25,7 +22,7 @@ interface AdminOrdersData {
 
 let sys: TestOrderSystem;
 let key: LocalSigningKey;
-let handler: ReturnType<typeof createHttpApiHandler>;
+let api: TestHttpApi;
 const at = (minute: number) => new Date(Date.UTC(2026, 5, 1, 0, minute)).toISOString();
 /** 25 cancelled orders of five customers, one a minute, newest last. */
 const cancelled = Array.from({ length: 25 }, (_, i) =>
@@ -38,29 +35,17 @@ beforeAll(async () => {
   key = await createLocalSigningKey();
   for (const order of cancelled) await sys.deps.store.create(order);
   await sys.deps.store.create(anOrder({ status: 'COMPLETED', createdAt: at(30) }));
-  handler = createHttpApiHandler({
-    deps: sys.deps,
-    authenticate: createAuthenticator({
-      mode: 'jwt',
-      adminGroup: 'admins',
-      publicKey: key.publicKeyPem,
-      issuer: LOCAL_ISSUER,
-    }),
-    logger: { error: () => undefined },
+  api = createTestHttpApi(sys, {
+    mode: 'jwt',
+    adminGroup: 'admins',
+    publicKey: key.publicKeyPem,
+    issuer: LOCAL_ISSUER,
   });
 });
 
 async function asCaller(headers: Record<string, string>, variables: Record<string, unknown>) {
-  const event: APIGatewayProxyEventV2 = httpApiEvent({
-    headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify({ query: ADMIN_ORDERS, variables }),
-  });
-  const result = (await handler(
-    event,
-    testLambdaContext(),
-    () => undefined,
-  )) as APIGatewayProxyStructuredResultV2;
-  return { status: result.statusCode, body: JSON.parse(result.body ?? '{}') };
+  const answer = await api.post(ADMIN_ORDERS, variables, headers);
+  return { status: answer.status, body: JSON.parse(answer.text) };
 }
 
 describe('adminOrders', () => {

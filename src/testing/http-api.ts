@@ -1,5 +1,6 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { GraphQLFormattedError } from 'graphql';
+import type { AuthConfig } from '../config.js';
 import { createAuthenticator } from '../graphql/authentication.js';
 import { createHttpApiHandler } from '../graphql/lambda-handler.js';
 import { httpApiEvent, testLambdaContext } from './api-gateway-events.js';
@@ -20,23 +21,30 @@ export interface TestHttpApi {
   post<T = Record<string, unknown>>(
     query: string,
     variables?: Record<string, unknown>,
+    headers?: Record<string, string>,
   ): Promise<HttpApiAnswer<T>>;
 }
 
-/** A handler with authentication off, as API Gateway would invoke it in AWS. */
-export function createTestHttpApi(sys: Pick<TestOrderSystem, 'deps'>): TestHttpApi {
+/**
+ * A handler as API Gateway would invoke it in AWS, with authentication off unless `auth` says
+ * otherwise.
+ */
+export function createTestHttpApi(
+  sys: Pick<TestOrderSystem, 'deps'>,
+  auth: AuthConfig = { mode: 'off' },
+): TestHttpApi {
   const logged: unknown[] = [];
   const handler = createHttpApiHandler({
     deps: sys.deps,
-    authenticate: createAuthenticator({ mode: 'off' }),
+    authenticate: createAuthenticator(auth),
     logger: { error: (_, details) => logged.push(details) },
   });
   return {
     logged,
-    async post<T>(query: string, variables?: Record<string, unknown>) {
+    async post<T>(query: string, variables?: Record<string, unknown>, headers = {}) {
       const body = JSON.stringify({ query, ...(variables && { variables }) });
       const result = (await handler(
-        httpApiEvent({ body }),
+        httpApiEvent({ body, headers: { 'content-type': 'application/json', ...headers } }),
         testLambdaContext(),
         () => undefined,
       )) as APIGatewayProxyStructuredResultV2;
