@@ -1,5 +1,6 @@
 import {
   CreateTableCommand,
+  DescribeTableCommand,
   type Projection,
   ResourceInUseException,
 } from '@aws-sdk/client-dynamodb';
@@ -68,6 +69,19 @@ async function createTable(clients: AwsClients, tableName: string): Promise<void
     );
   } catch (error) {
     if (!(error instanceof ResourceInUseException)) throw error;
+    await checkIndexes(clients, tableName);
+  }
+}
+
+/** A table kept from an earlier version may lack today's indexes: say so rather than fail later. */
+async function checkIndexes(clients: AwsClients, tableName: string): Promise<void> {
+  const { Table } = await clients.dynamodb.send(new DescribeTableCommand({ TableName: tableName }));
+  const found = (Table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName ?? '').sort();
+  const wanted = Object.values(ORDER_TABLE_INDEXES).sort();
+  if (found.join() !== wanted.join()) {
+    throw new Error(
+      `Table ${tableName} has the indexes ${found.join(', ') || 'none'} but the order store needs ${wanted.join(', ')}: it was made by an earlier version. Delete its data folder (DATA_DIR) to start afresh.`,
+    );
   }
 }
 
