@@ -50,6 +50,7 @@ describe('alarms', () => {
         'GraphqlServiceUnavailable',
         'ApiDispatchFailures',
         'StrandedOrders',
+        'OrdersStrandedTooLong',
         'SweeperHeartbeat',
         ...['GraphqlApi', 'ProcessOrders', 'SweepOrders'].flatMap((fn) => [
           `${fn}Errors`,
