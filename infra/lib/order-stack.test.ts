@@ -7,7 +7,11 @@ import {
   MAX_RECEIVE_COUNT as LOCAL_MAX_RECEIVE_COUNT,
   ORDER_INDEX_PROJECTIONS,
 } from '../../src/local/resources.js';
-import { FUNCTION_MEMORY_MB, SYSTEM_LOG_LEVEL } from '../../src/tools/cost/pricing.js';
+import {
+  FUNCTION_ARCHITECTURE,
+  FUNCTION_MEMORY_MB,
+  SYSTEM_LOG_LEVEL,
+} from '../../src/tools/cost/pricing.js';
 import { DEFAULT_THROTTLE } from './constructs/graphql-http-api.js';
 import { CONSUMER_MAX_CONCURRENCY, OrderStack } from './order-stack.js';
 import { ADMIN_GROUP, METRICS_NAMESPACE, SERVICE_NAMES } from './runtime-environment.js';
@@ -354,7 +358,10 @@ describe('functions', () => {
     }
   });
 
-  it('gives the functions the memory the cost command prices', () => {
+  it('gives the functions the memory and architecture the cost command prices', () => {
+    for (const name of functionNames) {
+      expect(propertiesOf(template, fn(name).id).Architectures).toEqual([FUNCTION_ARCHITECTURE]);
+    }
     expect(propertiesOf(template, fn('graphql').id).MemorySize).toBe(FUNCTION_MEMORY_MB.api);
     expect(propertiesOf(template, fn('processOrders').id).MemorySize).toBe(
       FUNCTION_MEMORY_MB.consumer,

@@ -14,8 +14,8 @@ export const PRICES = {
   },
   lambda: {
     request: 0.2 / 1e6,
-    /** arm64, per GB-second, billed per millisecond. */
-    gbSecond: 0.0000133334,
+    /** Per GB-second, billed per millisecond, by architecture. */
+    gbSecond: { arm64: 0.0000133334, x86_64: 0.0000166667 },
   },
   /** HTTP API, per request (first 300 million a month; each 512 KB counts as one). */
   httpApiRequest: 1.0 / 1e6,

@@ -4,6 +4,9 @@ import { PRICES, sampledShare } from './prices.js';
 /** Memory of each function, as the stack configures it (a template test keeps them equal). */
 export const FUNCTION_MEMORY_MB = { api: 1024, consumer: 512 } as const;
 
+/** The functions' architecture, which sets the price of a GB-second (a template test keeps it equal). */
+export const FUNCTION_ARCHITECTURE: keyof typeof PRICES.lambda.gbSecond = 'x86_64';
+
 /**
  * The level of Lambda's own log records the stack keeps: at WARN, the INFO records START, END
  * and REPORT are not written (a template test keeps it equal).
@@ -136,7 +139,12 @@ export function priceRun(
     line('DynamoDB reads', readUnits, 'read units', PRICES.dynamodb.readUnit),
     line('HTTP API', per(counts.apiRequests), 'requests', PRICES.httpApiRequest),
     line('Lambda requests', per(invocations), 'invocations', PRICES.lambda.request),
-    line('Lambda duration', per(gbSeconds), 'GB-s', PRICES.lambda.gbSecond),
+    line(
+      `Lambda duration (${FUNCTION_ARCHITECTURE})`,
+      per(gbSeconds),
+      'GB-s',
+      PRICES.lambda.gbSecond[FUNCTION_ARCHITECTURE],
+    ),
     line('SQS FIFO', per(sqsRequests), 'requests', PRICES.sqsFifoRequest),
     line('SNS publishes', per(publishes), 'publishes', PRICES.sns.publish),
     line(
