@@ -342,7 +342,7 @@ describe('permissions', () => {
     });
   });
 
-  it('lets the consumer read and update orders and consume the queue, and nothing more', () => {
+  it('lets the consumer read and update orders, consume the queue and send to its dead-letter queue, and nothing more', () => {
     const { roleId } = fn('processOrders');
 
     expect(allowedActions(template, roleId)).toEqual(
@@ -356,11 +356,15 @@ describe('permissions', () => {
         'sqs:GetQueueAttributes',
         'sqs:GetQueueUrl',
         'sqs:ReceiveMessage',
+        'sqs:SendMessage',
         'xray:PutTelemetryRecords',
         'xray:PutTraceSegments',
       ].sort(),
     );
     expect(statementFor(roleId, 'dynamodb:UpdateItem')?.Resource).toEqual(tableArn);
+    expect(statementFor(roleId, 'sqs:SendMessage')?.Resource).toEqual({
+      'Fn::GetAtt': [ids.deadLetterQueue, 'Arn'],
+    });
   });
 
   it('lets the sweeper query only the undispatched index, update orders, enqueue and publish', () => {

@@ -182,7 +182,11 @@ export class OrderStack extends Stack {
       description: 'Order system queue consumer',
       memorySize: 512,
       timeout: CONSUMER_TIMEOUT,
-      environment: { ...shared, [RUNTIME_ENV.serviceName]: SERVICE_NAMES.consumer },
+      environment: {
+        ...shared,
+        [RUNTIME_ENV.serviceName]: SERVICE_NAMES.consumer,
+        [RUNTIME_ENV.deadLetterQueueUrl]: queues.deadLetterQueue.queueUrl,
+      },
     });
     // 512 MB, 60 s: one sweep queries a page of stuck orders and re-dispatches each.
     const sweeper = new OrderFunction(this, 'SweepOrdersFunction', {
@@ -200,6 +204,8 @@ export class OrderStack extends Stack {
     alerts.grantPublish(api.function);
 
     table.grantItems(consumer.function, 'GetItem', 'UpdateItem');
+    // Poison messages are moved at once; the event source grants the rest.
+    queues.deadLetterQueue.grant(consumer.function, 'sqs:SendMessage');
     consumer.function.addEventSource(
       new SqsEventSource(queues.queue, {
         batchSize: 10,

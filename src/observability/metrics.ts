@@ -18,6 +18,8 @@ export const OrderMetric = {
   ConsumerFailures: 'ConsumerFailures',
   /** Errors sent to GraphQL clients, by `code` dimension (`extensions.code`). Count. */
   GraphqlErrors: 'GraphqlErrors',
+  /** Queue records that can never succeed, moved to the dead-letter queue at once. Count. */
+  PoisonMessages: 'PoisonMessages',
 } as const;
 export type OrderMetric = (typeof OrderMetric)[keyof typeof OrderMetric];
 

@@ -34,7 +34,9 @@ export function observeOrderDependencies(
     store: {
       get: (id) => store.get(id),
       listByCustomer: (query) => store.listByCustomer(query),
-      markDispatched: (id, dispatch, at) => store.markDispatched(id, dispatch, at),
+      markDispatched: (id, dispatch, at, releaseClaim) =>
+        store.markDispatched(id, dispatch, at, releaseClaim),
+      claimDispatch: (id, claim, now) => store.claimDispatch(id, claim, now),
       transition: (change) => store.transition(change),
       listUndispatched: (before, limit, after) => store.listUndispatched(before, limit, after),
       async create(order: Order): Promise<void> {

@@ -1,4 +1,4 @@
-import { isDispatched } from '../domain/order.js';
+import { isDispatched, newDispatchClaim } from '../domain/order.js';
 import type { OrderPosition } from '../domain/ports.js';
 import type { OrderDependencies } from './dependencies.js';
 import { dispatchOrder } from './dispatch-order.js';
@@ -17,6 +17,13 @@ export interface SweepOptions {
   readonly maxPages?: number;
   /** Orders dispatched at the same time. @default 4 */
   readonly concurrency?: number;
+  /**
+   * Time the run has left (a Lambda's `getRemainingTimeInMillis`): no page is read and no order
+   * taken once it falls below `stopWhenLeftMs`; the next run goes on. @default unlimited
+   */
+  readonly timeLeftMs?: () => number;
+  /** @default 5_000 */
+  readonly stopWhenLeftMs?: number;
 }
 
 /** What one sweep did. */
@@ -27,28 +34,45 @@ export interface SweepSummary {
   readonly redispatched: number;
   /** Orders already complete whose pending marker was only cleared. */
   readonly alreadyDispatched: number;
+  /**
+   * Orders left alone: cancelled (never queued or announced), or being dispatched by a request
+   * that holds their claim.
+   */
+  readonly skipped: number;
   /** Orders still pending after this sweep; a later sweep tries them again. */
   readonly failed: number;
   readonly failedOrderIds: readonly string[];
   /** Pages read from the pending-order index. */
   readonly pages: number;
+  /** Whether the run stopped early because its time ran low. */
+  readonly outOfTime: boolean;
 }
 
-export const SWEEP_DEFAULTS = { graceMs: 60_000, limit: 25, maxPages: 40, concurrency: 4 } as const;
+export const SWEEP_DEFAULTS = {
+  graceMs: 60_000,
+  limit: 25,
+  maxPages: 40,
+  concurrency: 4,
+  stopWhenLeftMs: 5_000,
+} as const;
 
-type Outcome = 'redispatched' | 'alreadyDispatched' | 'gone' | 'failed';
+type Outcome = 'redispatched' | 'alreadyDispatched' | 'skipped' | 'gone' | 'failed';
 
 async function sweepOne(deps: OrderDependencies, id: string, now: string): Promise<Outcome> {
   try {
     // The index is eventually consistent: decide on a consistent read of the order itself.
     const order = await deps.store.get(id);
     if (order === undefined) return 'gone';
+    // Cancelled before its dispatch completed: neither queued nor announced.
+    if (order.status === 'CANCELLED') return 'skipped';
     if (isDispatched(order.dispatch)) {
       // Two partial dispatches racing can each record one flag and leave the marker behind.
       await deps.store.markDispatched(id, order.dispatch, now);
       return 'alreadyDispatched';
     }
-    await dispatchOrder(deps, order);
+    const claimed = await deps.store.claimDispatch(id, newDispatchClaim(deps.clock()), now);
+    if (claimed === undefined) return 'skipped';
+    await dispatchOrder(deps, claimed);
     return 'redispatched';
   } catch {
     return 'failed';
@@ -59,10 +83,11 @@ async function forEachBounded<T>(
   items: readonly T[],
   concurrency: number,
   work: (item: T) => Promise<void>,
+  mayGoOn: () => boolean,
 ): Promise<void> {
   let next = 0;
   const worker = async () => {
-    while (next < items.length) {
+    while (next < items.length && mayGoOn()) {
       const item = items[next] as T;
       next += 1;
       await work(item);
@@ -88,20 +113,34 @@ export async function sweepOrders(
   deps: OrderDependencies,
   options: SweepOptions = {},
 ): Promise<SweepSummary> {
-  const { graceMs, limit, maxPages, concurrency } = { ...SWEEP_DEFAULTS, ...options };
+  const { graceMs, limit, maxPages, concurrency, stopWhenLeftMs } = {
+    ...SWEEP_DEFAULTS,
+    ...options,
+  };
+  const { timeLeftMs } = options;
+  let outOfTime = false;
+  const mayGoOn = () => {
+    outOfTime ||= timeLeftMs !== undefined && timeLeftMs() < stopWhenLeftMs;
+    return !outOfTime;
+  };
   const now = deps.clock();
   const createdBefore = new Date(now.getTime() - graceMs).toISOString();
   const outcomes = new Map<string, Outcome>();
   let after: OrderPosition | undefined;
   let pages = 0;
-  while (pages < maxPages) {
+  while (pages < maxPages && mayGoOn()) {
     const page = await deps.store.listUndispatched(createdBefore, limit, after);
     pages += 1;
-    await forEachBounded(page, concurrency, async (order) => {
-      outcomes.set(order.id, await sweepOne(deps, order.id, now.toISOString()));
-    });
+    await forEachBounded(
+      page,
+      concurrency,
+      async (order) => {
+        outcomes.set(order.id, await sweepOne(deps, order.id, now.toISOString()));
+      },
+      mayGoOn,
+    );
     const last = page.at(-1);
-    if (last === undefined || page.length < limit) break;
+    if (last === undefined || page.length < limit || outOfTime) break;
     after = { id: last.id, createdAt: last.createdAt };
   }
   const count = (outcome: Outcome) => [...outcomes.values()].filter((o) => o === outcome).length;
@@ -110,8 +149,10 @@ export async function sweepOrders(
     found: outcomes.size,
     redispatched: count('redispatched'),
     alreadyDispatched: count('alreadyDispatched'),
+    skipped: count('skipped'),
     failed: failedOrderIds.length,
     failedOrderIds,
     pages,
+    outOfTime,
   };
 }
