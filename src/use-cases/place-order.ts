@@ -47,45 +47,62 @@ export async function placeOrder(
     requestHash: requestHash(request),
     dispatch: { queued: false, alerted: false, claim: newDispatchClaim(clock) },
   };
+  const keyless = request.idempotencyKey == null;
+  let toDispatch: Order = order;
   try {
     await deps.store.create(order);
   } catch (error) {
-    if (error instanceof OrderAlreadyExistsError) return { order: await replay(deps, order) };
-    if (!(error instanceof WriteOutcomeUnknownError)) throw error;
-    // With a key a retry names the same order, so it is safe; without one it could be a second.
-    if (request.idempotencyKey == null) throw new OrderOutcomeUnknownError({ cause: error });
-    throw new ServiceUnavailableError(
-      'The order table did not answer; retry the request with the same idempotency key.',
-      { cause: error },
-    );
+    if (error instanceof OrderAlreadyExistsError) {
+      // A random id is taken only by this request's own put, whose first answer was lost: the
+      // stored order is this one, claim included. A key's id may be another request's.
+      if (!keyless) {
+        const replayed = await replay(deps, order);
+        if (!replayed.dispatch) return { order: replayed.order };
+        toDispatch = replayed.order;
+      }
+    } else if (error instanceof WriteOutcomeUnknownError) {
+      // With a key a retry names the same order, so it is safe; without one it could be a second.
+      if (keyless) throw new OrderOutcomeUnknownError({ cause: error });
+      throw new ServiceUnavailableError(
+        'The order table did not answer; retry the request with the same idempotency key.',
+        { cause: error },
+      );
+    } else {
+      throw error;
+    }
   }
   try {
-    return { order: await dispatchOrder(deps, order) };
+    return { order: await dispatchOrder(deps, toDispatch) };
   } catch (error) {
     // Without a key a retry would be a second order: accept this one, and let the sweeper
     // complete its dispatch.
-    if (request.idempotencyKey == null && error instanceof ServiceUnavailableError)
-      return { order };
+    if (keyless && error instanceof ServiceUnavailableError) return { order: toDispatch };
     throw error;
   }
 }
 
 /**
- * A request whose id names a stored order (a replay, or this request's own put whose first answer
- * was lost): the same payload completes its dispatch if it holds or can take the claim, another
- * payload conflicts.
+ * A request whose key names a stored order: another payload conflicts; the same one is answered
+ * with the stored order, to be dispatched by this request when it holds or can take the claim.
  */
-async function replay(deps: OrderDependencies, order: Order): Promise<Order> {
+async function replay(
+  deps: OrderDependencies,
+  order: Order,
+): Promise<{ readonly order: Order; readonly dispatch: boolean }> {
   const stored = await deps.store.get(order.id);
   if (stored === undefined) {
     throw new ServiceUnavailableError('The order could not be read back; retry the request.');
   }
   if (stored.requestHash !== order.requestHash) throw new IdempotencyConflictError();
-  if (isDispatched(stored.dispatch) || stored.status === 'CANCELLED') return stored;
+  if (isDispatched(stored.dispatch) || stored.status === 'CANCELLED') {
+    return { order: stored, dispatch: false };
+  }
   const mine = order.dispatch.claim;
   if (mine === undefined || stored.dispatch.claim?.token === mine.token) {
-    return dispatchOrder(deps, stored);
+    return { order: stored, dispatch: true };
   }
   const claimed = await deps.store.claimDispatch(order.id, mine, deps.clock().toISOString());
-  return claimed === undefined ? stored : dispatchOrder(deps, claimed);
+  return claimed === undefined
+    ? { order: stored, dispatch: false }
+    : { order: claimed, dispatch: true };
 }

@@ -29,13 +29,16 @@ export function withCallBudget<T>(ms: number, work: () => Promise<T>): Promise<T
 }
 
 /**
- * Runs `work` with `extraMs` beyond the budget it runs in: for the one read that finds out what
- * a call cut short by the budget did, so that the caller can be told the truth.
+ * Runs `work` with up to `extraMs` beyond the end of the budget it runs in: for the calls that
+ * must not be cut short with the rest — the read that finds out what a call cut by the budget
+ * did, and the write that records side effects already sent — so that the caller is told the
+ * truth and nothing is sent twice. Every extension ends at the same instant, so together they
+ * never add more than `extraMs`.
  */
 export function withBudgetExtension<T>(extraMs: number, work: () => Promise<T>): Promise<T> {
   const budget = current.getStore();
   if (budget === undefined) return work();
-  return current.run({ endsAt: Math.max(budget.endsAt, Date.now()) + extraMs }, work);
+  return current.run({ endsAt: budget.endsAt + extraMs }, work);
 }
 
 /** Milliseconds left in the current budget; infinite outside one. */

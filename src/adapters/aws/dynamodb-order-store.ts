@@ -23,8 +23,9 @@ import { withBudgetExtension } from './call-budget.js';
 import { callService, isAmbiguous } from './sdk-errors.js';
 
 /**
- * Time beyond the request's budget for the one consistent read that finds out whether a write
- * whose answer was lost was carried out.
+ * Time beyond the request's budget for the calls that settle what was done: the consistent read
+ * that finds out whether a put whose answer was lost was carried out, and the write that records
+ * side effects already sent (without it, they would be sent again).
  */
 export const AMBIGUITY_READ_MS = 700;
 
@@ -225,27 +226,29 @@ export class DynamoDbOrderStore implements OrderStore {
     if (dispatch.alerted) sets.push('alerted = :true');
     const removes = dispatch.queued && dispatch.alerted ? [UNDISPATCHED.remove] : [];
     const update = (release: boolean) =>
-      callService('The order table', (options) =>
-        this.client.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: { id },
-            UpdateExpression: [
-              `SET ${sets.join(', ')}`,
-              ...(release || removes.length > 0
-                ? [`REMOVE ${[...removes, ...(release ? [CLAIM_ATTRIBUTES] : [])].join(', ')}`]
-                : []),
-            ].join(' '),
-            ConditionExpression: release
-              ? 'attribute_exists(id) AND claimToken = :token'
-              : 'attribute_exists(id)',
-            ExpressionAttributeValues: {
-              ':at': at,
-              ':true': true,
-              ...(release && { ':token': releaseClaim }),
-            },
-          }),
-          options,
+      withBudgetExtension(AMBIGUITY_READ_MS, () =>
+        callService('The order table', (options) =>
+          this.client.send(
+            new UpdateCommand({
+              TableName: this.tableName,
+              Key: { id },
+              UpdateExpression: [
+                `SET ${sets.join(', ')}`,
+                ...(release || removes.length > 0
+                  ? [`REMOVE ${[...removes, ...(release ? [CLAIM_ATTRIBUTES] : [])].join(', ')}`]
+                  : []),
+              ].join(' '),
+              ConditionExpression: release
+                ? 'attribute_exists(id) AND claimToken = :token'
+                : 'attribute_exists(id)',
+              ExpressionAttributeValues: {
+                ':at': at,
+                ':true': true,
+                ...(release && { ':token': releaseClaim }),
+              },
+            }),
+            options,
+          ),
         ),
       );
     if (releaseClaim === undefined) {
