@@ -247,8 +247,12 @@ describe('functions', () => {
       CONFIG_ENV.jwtIssuer,
       CONFIG_ENV.jwtAudience,
     ];
+    // The dead-letter queue is the order processor's alone.
     const configKeys = Object.values(CONFIG_ENV).filter(
-      (key) => key !== CONFIG_ENV.region && !jwtKeys.includes(key),
+      (key) =>
+        key !== CONFIG_ENV.region &&
+        key !== CONFIG_ENV.deadLetterQueueUrl &&
+        !jwtKeys.includes(key),
     );
 
     expect(Object.keys(environmentOf('graphql'))).toEqual(expect.arrayContaining(configKeys));
@@ -278,6 +282,9 @@ describe('functions', () => {
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
       });
     }
+    expect(environmentOf('processOrders')).toMatchObject({
+      [CONFIG_ENV.deadLetterQueueUrl]: { Ref: ids.deadLetterQueue },
+    });
   });
 
   it('never sets AWS_REGION, which Lambda provides', () => {
