@@ -66,6 +66,30 @@ describe('placing orders through a fault proxy at the transport', () => {
       });
     });
     const budget = budgetFor(FUNCTION_TIMEOUT_MS, API_CALL_BUDGET);
+    // Writes recording a dispatch that failed in the client, even before reaching the wire (the
+    // budget ran out on a busy machine): their side effects are sent again by the sweeper.
+    const unrecorded = new Set<string>();
+    const store = proxied.deps.store;
+    const deps = {
+      ...proxied.deps,
+      store: {
+        create: (o: Parameters<typeof store.create>[0]) => store.create(o),
+        get: (id: string) => store.get(id),
+        listByCustomer: (q: Parameters<typeof store.listByCustomer>[0]) => store.listByCustomer(q),
+        transition: (c: Parameters<typeof store.transition>[0]) => store.transition(c),
+        listUndispatched: (...a: Parameters<typeof store.listUndispatched>) =>
+          store.listUndispatched(...a),
+        claimDispatch: (...a: Parameters<typeof store.claimDispatch>) => store.claimDispatch(...a),
+        markDispatched: async (...a: Parameters<typeof store.markDispatched>) => {
+          try {
+            await store.markDispatched(...a);
+          } catch (error) {
+            unrecorded.add(a[0]);
+            throw error;
+          }
+        },
+      },
+    };
     const acknowledged = new Map<string, string>();
     const durations: number[] = [];
     let gaveUp = 0;
@@ -80,7 +104,7 @@ describe('placing orders through a fault proxy at the transport', () => {
       const outcomes = await Promise.all(
         Array.from({ length: copies }, (_, copy) =>
           inFaultStream(String(n * 2 + copy), () =>
-            placeWithRetries(proxied.deps, request, {
+            placeWithRetries(deps, request, {
               maxAttempts: PLAN.maxAttempts,
               giveUp,
               attempt: (work) => withCallBudget(budget, work),
@@ -134,6 +158,7 @@ describe('placing orders through a fault proxy at the transport', () => {
     // A record is lost when its UpdateItem failed, or was cut by the client after DynamoDB had
     // it (its budget ran out on a busy machine): the sweeper then publishes again.
     const failedRecord = ordersWith((f) => f.action === 'UpdateItem');
+    for (const id of unrecorded) failedRecord.add(id);
     for (const a of proxied.abandoned()) {
       if (a.action === 'Publish' && a.orderId) lostPublish.add(a.orderId);
       if (a.action === 'UpdateItem' && a.orderId) failedRecord.add(a.orderId);
