@@ -55,6 +55,7 @@ export const CONFIG_ENV = {
   tableName: 'ORDERS_TABLE_NAME',
   queueUrl: 'ORDERS_QUEUE_URL',
   topicArn: 'ORDER_ALERTS_TOPIC_ARN',
+  deadLetterQueueUrl: 'ORDERS_DLQ_URL',
   introspection: 'GRAPHQL_INTROSPECTION',
   sandbox: 'GRAPHQL_SANDBOX',
   authMode: 'AUTH_MODE',
@@ -134,11 +135,23 @@ export function parseConfig(env: Env = process.env): AppConfig {
   });
 }
 
-/** What the order processor needs: it only reads and moves orders in the table. */
-export type ConsumerConfig = Pick<AppConfig, 'region' | 'tableName'>;
+/**
+ * What the order processor needs: the table whose orders it moves and, optionally, the order
+ * queue with its dead-letter queue, to dead-letter poison messages at once and retry the
+ * others after a short delay (without them failed messages wait for the visibility timeout).
+ */
+export interface ConsumerConfig extends Pick<AppConfig, 'region' | 'tableName'> {
+  readonly queues?: { readonly queueUrl: string; readonly deadLetterQueueUrl: string };
+}
 
 /** Parses the order processor's configuration; throws a {@link ConfigError} naming every problem. */
 export function parseConsumerConfig(env: Env = process.env): ConsumerConfig {
   const read = reader(env);
-  return read.done({ region: read.required('region'), tableName: read.required('tableName') });
+  const queueUrl = read.optional('queueUrl');
+  const deadLetterQueueUrl = read.optional('deadLetterQueueUrl');
+  return read.done({
+    region: read.required('region'),
+    tableName: read.required('tableName'),
+    ...(queueUrl && deadLetterQueueUrl && { queues: { queueUrl, deadLetterQueueUrl } }),
+  });
 }

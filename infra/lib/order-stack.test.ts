@@ -273,8 +273,12 @@ describe('functions', () => {
       CONFIG_ENV.jwtIssuer,
       CONFIG_ENV.jwtAudience,
     ];
+    // The dead-letter queue is the order processor's alone.
     const configKeys = Object.values(CONFIG_ENV).filter(
-      (key) => key !== CONFIG_ENV.region && !jwtKeys.includes(key),
+      (key) =>
+        key !== CONFIG_ENV.region &&
+        key !== CONFIG_ENV.deadLetterQueueUrl &&
+        !jwtKeys.includes(key),
     );
 
     expect(Object.keys(environmentOf('graphql'))).toEqual(expect.arrayContaining(configKeys));
@@ -304,6 +308,9 @@ describe('functions', () => {
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
       });
     }
+    expect(environmentOf('processOrders')).toMatchObject({
+      [CONFIG_ENV.deadLetterQueueUrl]: { Ref: ids.deadLetterQueue },
+    });
   });
 
   it('never sets AWS_REGION, which Lambda provides', () => {
@@ -407,7 +414,7 @@ describe('permissions', () => {
     });
   });
 
-  it('lets the consumer read and update orders and consume the queue, and nothing more', () => {
+  it('lets the consumer read and update orders, consume the queue and send to its dead-letter queue, and nothing more', () => {
     const { roleId } = fn('processOrders');
 
     expect(allowedActions(template, roleId)).toEqual(
@@ -421,11 +428,15 @@ describe('permissions', () => {
         'sqs:GetQueueAttributes',
         'sqs:GetQueueUrl',
         'sqs:ReceiveMessage',
+        'sqs:SendMessage',
         'xray:PutTelemetryRecords',
         'xray:PutTraceSegments',
       ].sort(),
     );
     expect(statementFor(roleId, 'dynamodb:UpdateItem')?.Resource).toEqual(tableArn);
+    expect(statementFor(roleId, 'sqs:SendMessage')?.Resource).toEqual({
+      'Fn::GetAtt': [ids.deadLetterQueue, 'Arn'],
+    });
   });
 
   it('lets the sweeper query only the undispatched index, update orders, enqueue and publish', () => {

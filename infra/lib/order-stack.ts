@@ -191,7 +191,11 @@ export class OrderStack extends Stack {
       description: 'Order system queue consumer',
       memorySize: 512,
       timeout: CONSUMER_TIMEOUT,
-      environment: { ...shared, [RUNTIME_ENV.serviceName]: SERVICE_NAMES.consumer },
+      environment: {
+        ...shared,
+        [RUNTIME_ENV.serviceName]: SERVICE_NAMES.consumer,
+        [RUNTIME_ENV.deadLetterQueueUrl]: queues.deadLetterQueue.queueUrl,
+      },
     });
     // 512 MB, 60 s: one sweep reads the pending shards in parallel and re-dispatches each order.
     // One execution at most, so runs never overlap.
@@ -211,6 +215,8 @@ export class OrderStack extends Stack {
     alerts.grantPublish(api.function);
 
     table.grantItems(consumer.function, 'GetItem', 'UpdateItem');
+    // Poison messages are moved at once; the event source grants the rest.
+    queues.deadLetterQueue.grant(consumer.function, 'sqs:SendMessage');
     consumer.function.addEventSource(
       new SqsEventSource(queues.queue, {
         batchSize: 10,

@@ -8,6 +8,7 @@ export const RUNTIME_ENV = {
   tableName: 'ORDERS_TABLE_NAME',
   queueUrl: 'ORDERS_QUEUE_URL',
   topicArn: 'ORDER_ALERTS_TOPIC_ARN',
+  deadLetterQueueUrl: 'ORDERS_DLQ_URL',
   introspection: 'GRAPHQL_INTROSPECTION',
   sandbox: 'GRAPHQL_SANDBOX',
   serviceName: 'POWERTOOLS_SERVICE_NAME',

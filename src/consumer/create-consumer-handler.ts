@@ -16,6 +16,40 @@ export interface ConsumerMeter {
   /** An order moved by this delivery (`completed` or `failed`), not a redelivery left unchanged. */
   orderProcessed(outcome: string): void;
   recordFailed(poison: boolean): void;
+  /** A record that can never succeed was moved to the dead-letter queue at once. */
+  deadLettered?(): void;
+}
+
+/** A failed record and when it should be delivered again. */
+export interface RetryDelay {
+  readonly record: SQSRecord;
+  readonly seconds: number;
+}
+
+/**
+ * What the consumer does with the records it cannot process now, instead of leaving them to the
+ * queue's visibility timeout and redrive.
+ */
+export interface FailedRecordRouter {
+  /** Moves a record to the dead-letter queue at once, its body and attributes kept. */
+  deadLetter(record: SQSRecord): Promise<void>;
+  /** Makes failed records visible again after their delays. */
+  retryAfter(delays: readonly RetryDelay[]): Promise<void>;
+}
+
+/**
+ * Seconds before a record that failed on its `receiveCount`-th receive is delivered again: 2, 8,
+ * 32, then 60 — a short wait for a passing fault, longer while it lasts.
+ */
+export const retryDelaySeconds = (receiveCount: number): number =>
+  Math.min(60, 2 * 4 ** Math.max(0, receiveCount - 1));
+
+/** Thrown for records not started because the invocation's time ran low. */
+class OutOfTimeError extends Error {
+  constructor() {
+    super('The invocation is about to time out; the record is left for the next one.');
+    this.name = 'OutOfTimeError';
+  }
 }
 
 export interface ConsumerHandlerOptions {
@@ -23,6 +57,19 @@ export interface ConsumerHandlerOptions {
   readonly logger: ConsumerLogger;
   /** @default counts nothing */
   readonly meter?: ConsumerMeter;
+  /**
+   * Dead-letters poison records at once and retries the others after {@link retryDelaySeconds}.
+   * @default failed records wait for the visibility timeout; the redrive moves poison after
+   * its receives
+   */
+  readonly failures?: FailedRecordRouter;
+  /** @default {@link retryDelaySeconds} */
+  readonly retryDelay?: (receiveCount: number) => number;
+  /**
+   * No record is started once the invocation has less time than this left (from the Lambda
+   * context); the rest are handed back at once, so that a batch never times out. @default 3_000
+   */
+  readonly stopWhenLeftMs?: number;
 }
 
 /** Handles one batch of the order queue and names the records to deliver again. */
@@ -45,10 +92,17 @@ const recordFields = (record: SQSRecord) => ({
  * A failed record is delivered again until the queue's redrive moves it to the dead-letter queue.
  */
 export function createConsumerHandler(options: ConsumerHandlerOptions): ConsumerHandler {
-  const { deps, logger, meter } = options;
+  const { deps, logger, meter, failures } = options;
+  const retryDelay = options.retryDelay ?? retryDelaySeconds;
+  const stopWhenLeftMs = options.stopWhenLeftMs ?? 3_000;
   return async (event, context) => {
     const attempted = new Set<string>();
+    const notStarted = new Set<string>();
     const recordHandler = async (record: SQSRecord) => {
+      if (context && context.getRemainingTimeInMillis() < stopWhenLeftMs) {
+        notStarted.add(record.messageId);
+        throw new OutOfTimeError();
+      }
       attempted.add(record.messageId);
       try {
         const message = parseOrderMessage(record.body);
@@ -61,12 +115,24 @@ export function createConsumerHandler(options: ConsumerHandlerOptions): Consumer
         });
         if (outcome !== 'unchanged') meter?.orderProcessed(outcome);
       } catch (error) {
-        logger.error('Order message failed', {
-          ...recordFields(record),
-          poison: isPoison(error),
-          error,
-        });
-        meter?.recordFailed(isPoison(error));
+        const poison = isPoison(error);
+        logger.error('Order message failed', { ...recordFields(record), poison, error });
+        meter?.recordFailed(poison);
+        if (poison && failures) {
+          try {
+            await failures.deadLetter(record);
+          } catch (deadLetterError) {
+            logger.warn('Moving a poison message to the dead-letter queue failed; it is retried', {
+              ...recordFields(record),
+              error: deadLetterError,
+            });
+            throw error;
+          }
+          // Moved: acknowledged here, so that its customer's later orders go on.
+          logger.warn('Poison order message moved to the dead-letter queue', recordFields(record));
+          meter?.deadLettered?.();
+          return;
+        }
         throw error;
       }
     };
@@ -78,12 +144,30 @@ export function createConsumerHandler(options: ConsumerHandlerOptions): Consumer
       // Every record listed as failed has the same effect as an error, without counting one.
       throwOnFullBatchFailure: false,
     });
+    const delays: RetryDelay[] = [];
     for (const { itemIdentifier } of response.batchItemFailures) {
-      if (attempted.has(itemIdentifier)) continue;
       const record = event.Records.find((r) => r.messageId === itemIdentifier);
-      logger.warn('Order message skipped after an earlier failure in its message group', {
-        ...(record ? recordFields(record) : { messageId: itemIdentifier }),
-      });
+      if (record === undefined) continue;
+      // Records not started did nothing wrong: they come back at once.
+      const seconds = notStarted.has(itemIdentifier)
+        ? 0
+        : retryDelay(Number(record.attributes.ApproximateReceiveCount));
+      delays.push({ record, seconds });
+      if (attempted.has(itemIdentifier)) continue;
+      logger.warn(
+        notStarted.has(itemIdentifier)
+          ? 'Order message handed back: the invocation was about to time out'
+          : 'Order message skipped after an earlier failure in its message group',
+        recordFields(record),
+      );
+    }
+    if (failures && delays.length > 0) {
+      try {
+        await failures.retryAfter(delays);
+      } catch (error) {
+        // They come back after the visibility timeout instead.
+        logger.warn('Setting the retry delay of failed order messages failed', { error });
+      }
     }
     return response;
   };

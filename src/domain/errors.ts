@@ -3,6 +3,7 @@ export const ErrorCode = {
   BadUserInput: 'BAD_USER_INPUT',
   IdempotencyConflict: 'IDEMPOTENCY_CONFLICT',
   ServiceUnavailable: 'SERVICE_UNAVAILABLE',
+  OrderOutcomeUnknown: 'ORDER_OUTCOME_UNKNOWN',
   NotFound: 'NOT_FOUND',
   OrderNotCancellable: 'ORDER_NOT_CANCELLABLE',
   Unauthenticated: 'UNAUTHENTICATED',
@@ -45,6 +46,22 @@ export class ServiceUnavailableError extends OrderError {
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);
     this.name = 'ServiceUnavailableError';
+  }
+}
+
+/**
+ * A request without an idempotency key whose order may or may not have been stored: the write's
+ * answer was lost and the read that would tell was not answered either. Sending it again could
+ * make a second order, so it is not retryable.
+ */
+export class OrderOutcomeUnknownError extends OrderError {
+  readonly code = ErrorCode.OrderOutcomeUnknown;
+  constructor(options?: ErrorOptions) {
+    super(
+      'The order may or may not have been stored. Look for it among your orders before placing it again, or send an idempotencyKey so that a retry is always safe.',
+      options,
+    );
+    this.name = 'OrderOutcomeUnknownError';
   }
 }
 
@@ -95,6 +112,20 @@ export class OrderAlreadyExistsError extends Error {
   ) {
     super(`Order ${orderId} already exists.`, options);
     this.name = 'OrderAlreadyExistsError';
+  }
+}
+
+/**
+ * Raised by an {@link OrderStore} when a write's outcome stayed unknown: no answer came, and the
+ * read that would have told whether the write was carried out failed too.
+ */
+export class WriteOutcomeUnknownError extends Error {
+  constructor(
+    readonly orderId: string,
+    options?: ErrorOptions,
+  ) {
+    super(`Whether order ${orderId} was stored is unknown.`, options);
+    this.name = 'WriteOutcomeUnknownError';
   }
 }
 

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Money } from './money.js';
 
 export const ORDER_STATUSES = [
@@ -16,10 +17,30 @@ export interface OrderLine {
   readonly lineTotal: Money;
 }
 
-/** Which side effects of placing the order have completed. */
+/**
+ * The right to send an order's missing side effects, held by one caller at a time until `until`
+ * (an ISO-8601 instant): concurrent requests for the same order, and the sweeper, never send
+ * the same alert twice while a claim holds. A caller that dies leaves it to expire.
+ */
+export interface DispatchClaim {
+  readonly token: string;
+  readonly until: string;
+}
+
+/** How long a dispatch claim holds: well beyond any request's budget, below the sweeper's grace. */
+export const DISPATCH_CLAIM_MS = 30_000;
+
+/** A new claim, held from `now` for {@link DISPATCH_CLAIM_MS}. */
+export const newDispatchClaim = (now: Date): DispatchClaim => ({
+  token: randomUUID(),
+  until: new Date(now.getTime() + DISPATCH_CLAIM_MS).toISOString(),
+});
+
+/** Which side effects of placing the order have completed, and who is completing them. */
 export interface OrderDispatch {
   readonly queued: boolean;
   readonly alerted: boolean;
+  readonly claim?: DispatchClaim;
 }
 
 export interface Order {

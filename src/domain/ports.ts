@@ -1,4 +1,4 @@
-import type { Order, OrderDispatch, OrderStatus } from './order.js';
+import type { DispatchClaim, Order, OrderDispatch, OrderStatus } from './order.js';
 
 /** Where a page of a customer's orders continues: just after this order. */
 export interface OrderPosition {
@@ -53,7 +53,12 @@ export interface StatusChange {
 
 /** Durable storage of orders: the source of truth. */
 export interface OrderStore {
-  /** Stores a new order; throws `OrderAlreadyExistsError` when the id is taken. Never overwrites. */
+  /**
+   * Stores a new order, with the dispatch claim it carries; throws `OrderAlreadyExistsError` when
+   * the id is taken. Never overwrites. When the write's answer is lost it reads the id to find
+   * out: an order found there is reported as `OrderAlreadyExistsError`, none as a retryable
+   * failure, and a read that fails too as `WriteOutcomeUnknownError`.
+   */
   create(order: Order): Promise<void>;
   /** The order with this id, or undefined. */
   get(id: string): Promise<Order | undefined>;
@@ -63,9 +68,22 @@ export interface OrderStore {
   listByStatus(query: StatusQuery): Promise<Order[]>;
   /**
    * Records side effects that completed. Only ever sets flags, never clears them, so racing
-   * callers cannot undo each other; `dispatch` is everything the caller knows to be done.
+   * callers cannot undo each other; `dispatch` is everything the caller knows to be done. Given
+   * the token of the claim the caller holds, releases that claim in the same write (a claim held
+   * by another is left alone).
    */
-  markDispatched(id: string, dispatch: OrderDispatch, at: string): Promise<void>;
+  markDispatched(
+    id: string,
+    dispatch: Pick<OrderDispatch, 'queued' | 'alerted'>,
+    at: string,
+    releaseClaim?: string,
+  ): Promise<void>;
+  /**
+   * Takes the dispatch claim of a `RECEIVED` order that still misses a side effect, when no
+   * other caller holds it (or its claim expired before `now`): the order as it now is, or
+   * undefined when the claim was not taken.
+   */
+  claimDispatch(id: string, claim: DispatchClaim, now: string): Promise<Order | undefined>;
   /** Applies a status change atomically; throws `OrderStatusConflictError` when the order is not in `from`. */
   transition(change: StatusChange): Promise<Order>;
   /** How many shards the pending orders are spread over; a sweep may read them in parallel. */

@@ -1,6 +1,7 @@
 import { handlers, startServerAndCreateLambdaHandler } from '@as-integrations/aws-lambda';
 import type { Context } from 'aws-lambda';
 import { GraphQLError } from 'graphql';
+import { type BudgetPolicy, budgetFor, withCallBudget } from '../adapters/aws/call-budget.js';
 import type { OrderDependencies } from '../use-cases/dependencies.js';
 import type { ApiEvent, Authenticate } from './authentication.js';
 import type { GraphQLContext } from './context.js';
@@ -73,18 +74,40 @@ function integrationOptions(options: GraphQLLambdaOptions) {
   };
 }
 
+/**
+ * What one API request may spend on AWS calls, retries included: a stalled dependency costs the
+ * client this, plus the one read that settles an ambiguous write (`AMBIGUITY_READ_MS`), and then
+ * the client gets a typed `SERVICE_UNAVAILABLE` — well inside the deployed 10 s timeout, so API
+ * Gateway never answers a bare 503 of its own.
+ */
+export const API_CALL_BUDGET: BudgetPolicy = { capMs: 2_000, reserveMs: 1_000 };
+
+/** Runs each invocation of `handler` within the {@link API_CALL_BUDGET}. */
+function withinBudget<H extends (event: never, context: Context, callback: never) => unknown>(
+  handler: H,
+): H {
+  return ((event: never, context: Context, callback: never) =>
+    withCallBudget(budgetFor(context.getRemainingTimeInMillis(), API_CALL_BUDGET), async () =>
+      handler(event, context, callback),
+    )) as H;
+}
+
 /** A Lambda handler for API Gateway HTTP API (payload v2) events. */
 export const createHttpApiHandler = (options: GraphQLLambdaOptions) =>
-  startServerAndCreateLambdaHandler(
-    createGraphQLServer(options),
-    handlers.createAPIGatewayProxyEventV2RequestHandler(),
-    integrationOptions(options),
+  withinBudget(
+    startServerAndCreateLambdaHandler(
+      createGraphQLServer(options),
+      handlers.createAPIGatewayProxyEventV2RequestHandler(),
+      integrationOptions(options),
+    ),
   );
 
 /** A Lambda handler for API Gateway REST API (payload v1) events. */
 export const createRestApiHandler = (options: GraphQLLambdaOptions) =>
-  startServerAndCreateLambdaHandler(
-    createGraphQLServer(options),
-    handlers.createAPIGatewayProxyEventRequestHandler(),
-    integrationOptions(options),
+  withinBudget(
+    startServerAndCreateLambdaHandler(
+      createGraphQLServer(options),
+      handlers.createAPIGatewayProxyEventRequestHandler(),
+      integrationOptions(options),
+    ),
   );

@@ -1,7 +1,8 @@
 import { once } from 'node:events';
 import { resolve } from 'node:path';
-import { createAwsClients } from '../adapters/aws/clients.js';
+import { createAwsClients, createLongPollSqsClient } from '../adapters/aws/clients.js';
 import { createOrderDependencies } from '../adapters/aws/order-dependencies.js';
+import { SqsFailedRecordRouter } from '../adapters/aws/sqs-failed-records.js';
 import { ConfigError, parseConfig } from '../config.js';
 import { createConsumerHandler } from '../consumer/create-consumer-handler.js';
 import { recordCompletionOnly } from '../domain/order-processing.js';
@@ -94,17 +95,23 @@ const server = createHttpGateway(handler);
 server.listen(port, host);
 await once(server, 'listening');
 
-const alerts = alertQueueUrl ? startAlertPrinter(clients.sqs, alertQueueUrl) : undefined;
+// Long polls get a client of their own: the shared one's attempts end after a second.
+const pollingSqs = createLongPollSqsClient(config.region, 20);
+const alerts = alertQueueUrl ? startAlertPrinter(pollingSqs, alertQueueUrl) : undefined;
 const processor = flag('LOCAL_CONSUMER', true)
   ? await startQueuePoller({
-      sqs: clients.sqs,
+      sqs: pollingSqs,
       queueUrl: config.queueUrl,
       ...(deadLetterQueueUrl && { deadLetterQueueUrl }),
       handler: createConsumerHandler({
         deps: { store: deps.store, clock: deps.clock, fulfilment: recordCompletionOnly },
         logger: processorConsoleLogger,
+        ...(deadLetterQueueUrl && {
+          failures: new SqsFailedRecordRouter(clients.sqs, config.queueUrl, deadLetterQueueUrl),
+        }),
       }),
-      retryDelaySeconds: 1,
+      // As in AWS: the consumer sets each failed message's retry delay.
+      retryDelaySeconds: deadLetterQueueUrl ? null : 1,
       onDeadLetter: (m) =>
         console.warn(
           `[dead-letter queue] message ${m.messageId} (customer ${m.messageGroupId}) moved after ${m.receiveCount} receives`,

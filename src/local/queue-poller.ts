@@ -35,8 +35,12 @@ export interface QueuePollerOptions {
   readonly onError?: (error: unknown) => void;
   /** Long-poll wait, 0 to 20 seconds. @default 20 */
   readonly waitTimeSeconds?: number;
-  /** Seconds before a failed message is delivered again. @default 0, so retries are prompt locally */
-  readonly retryDelaySeconds?: number;
+  /**
+   * Seconds before a failed message is delivered again; `null` leaves the visibility the handler
+   * set (or the queue's timeout), as Lambda's event source does. @default 0, so retries are
+   * prompt locally
+   */
+  readonly retryDelaySeconds?: number | null;
   /** Most messages handed to the handler at once, 1 to 10. @default 10 */
   readonly batchSize?: number;
 }
@@ -171,7 +175,7 @@ export async function startQueuePoller(options: QueuePollerOptions): Promise<Que
       );
       for (const record of succeeded) options.onProcessed?.(toPolled(record));
     }
-    if (retried.length > 0) {
+    if (retried.length > 0 && retryDelaySeconds !== null) {
       await sqs.send(
         new ChangeMessageVisibilityBatchCommand({
           QueueUrl: queueUrl,
@@ -182,6 +186,8 @@ export async function startQueuePoller(options: QueuePollerOptions): Promise<Que
           })),
         }),
       );
+    }
+    if (retried.length > 0) {
       for (const record of retried) {
         const message = toPolled(record);
         if (message.receiveCount >= maxReceiveCount) leaving.set(message.messageId, message);

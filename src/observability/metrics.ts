@@ -20,6 +20,8 @@ export const OrderMetric = {
   GraphqlErrors: 'GraphqlErrors',
   /** Pending orders older than the sweeper's stranded threshold that one sweep left pending. Count. */
   StrandedOrders: 'StrandedOrders',
+  /** Queue records that can never succeed, moved to the dead-letter queue at once. Count. */
+  PoisonMessages: 'PoisonMessages',
 } as const;
 export type OrderMetric = (typeof OrderMetric)[keyof typeof OrderMetric];
 

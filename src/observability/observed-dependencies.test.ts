@@ -32,6 +32,7 @@ function fakeDependencies(failing: ReadonlySet<'queue' | 'alert'> = new Set()) {
       get: async (id) => stored.find((o) => o.id === id),
       listByCustomer: async () => [],
       markDispatched: async () => {},
+      claimDispatch: async () => undefined,
       transition: async () => order,
       listByStatus: async () => [],
       pendingShards: 1,

@@ -36,7 +36,9 @@ export function observeOrderDependencies(
       listByCustomer: (query) => store.listByCustomer(query),
       listByStatus: (query) => store.listByStatus(query),
       pendingShards: store.pendingShards,
-      markDispatched: (id, dispatch, at) => store.markDispatched(id, dispatch, at),
+      markDispatched: (id, dispatch, at, releaseClaim) =>
+        store.markDispatched(id, dispatch, at, releaseClaim),
+      claimDispatch: (id, claim, now) => store.claimDispatch(id, claim, now),
       transition: (change) => store.transition(change),
       listUndispatched: (query) => store.listUndispatched(query),
       deferSweep: (id, attempts, until) => store.deferSweep(id, attempts, until),

@@ -1,5 +1,12 @@
+import {
+  DeleteMessageBatchCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+} from '@aws-sdk/client-sqs';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import type { AwsClients } from '../adapters/aws/clients.js';
+import { toSqsRecord } from '../local/queue-poller.js';
 import type { LocalResources } from '../local/resources.js';
 import { drainQueue } from '../testing/queues.js';
 
@@ -7,6 +14,7 @@ import { drainQueue } from '../testing/queues.js';
 export interface StoredOrder {
   readonly id: string;
   readonly customerEmail: string;
+  readonly status: string;
   readonly queued: boolean;
   readonly alerted: boolean;
   readonly pending: boolean;
@@ -32,6 +40,7 @@ async function scanAll(clients: AwsClients, tableName: string): Promise<StoredOr
       orders.push({
         id: String(item.id),
         customerEmail: String(item.customerEmail),
+        status: String(item.status),
         queued: item.queued === true,
         alerted: item.alerted === true,
         pending: item.dispatchPending !== undefined,
@@ -40,6 +49,52 @@ async function scanAll(clients: AwsClients, tableName: string): Promise<StoredOr
     start = page.LastEvaluatedKey;
   } while (start);
   return orders;
+}
+
+/**
+ * Hands every message ready on the order queue to `consume` as Lambda would (an SQS event of up
+ * to ten records), deletes those it did not report as failed, and counts the messages per order
+ * id as {@link readOrderSystemState} does. Run it once the system is quiet.
+ */
+export async function consumeOrderQueue(
+  clients: AwsClients,
+  queueUrl: string,
+  consume: (event: SQSEvent) => Promise<SQSBatchResponse>,
+): Promise<Map<string, number>> {
+  const counts = new Map<string, number>();
+  const { Attributes = {} } = await clients.sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }),
+  );
+  for (;;) {
+    const { Messages = [] } = await clients.sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: queueUrl,
+        MaxNumberOfMessages: 10,
+        WaitTimeSeconds: 0,
+        MessageSystemAttributeNames: ['All'],
+        MessageAttributeNames: ['All'],
+      }),
+    );
+    if (Messages.length === 0) return counts;
+    const records = Messages.map((m) => toSqsRecord(m, Attributes.QueueArn ?? '', 'us-east-1'));
+    for (const record of records) {
+      const id = queueMessageOrderId(record.body, {
+        MessageDeduplicationId: record.attributes.MessageDeduplicationId ?? '',
+      });
+      counts.set(id, (counts.get(id) ?? 0) + 1);
+    }
+    const { batchItemFailures } = await consume({ Records: records });
+    const failed = new Set(batchItemFailures.map((f) => f.itemIdentifier));
+    const done = records.filter((r) => !failed.has(r.messageId));
+    if (done.length > 0) {
+      await clients.sqs.send(
+        new DeleteMessageBatchCommand({
+          QueueUrl: queueUrl,
+          Entries: done.map((r, i) => ({ Id: String(i), ReceiptHandle: r.receiptHandle })),
+        }),
+      );
+    }
+  }
 }
 
 /** Receives and deletes every ready message, counting them by the key each one yields. */

@@ -131,5 +131,5 @@ describe('placing orders under random faults', () => {
     });
     expect(report.stored).toBeGreaterThanOrEqual(acknowledged.size);
     expect(report.duplicateAlerts).toBeLessThanOrEqual(lostPublishes + unrecordedPublishes);
-  });
+  }, 120_000);
 });

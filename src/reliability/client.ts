@@ -11,6 +11,8 @@ export interface ClientOutcome {
   readonly attempts: number;
   /** Every failure answered, in order. */
   readonly errors: readonly unknown[];
+  /** How long each attempt took to be answered, in milliseconds. */
+  readonly durationsMs: readonly number[];
 }
 
 const isRetryable = (error: unknown) => (error as Partial<OrderError>).retryable === true;
@@ -23,19 +25,32 @@ const isRetryable = (error: unknown) => (error as Partial<OrderError>).retryable
 export async function placeWithRetries(
   deps: OrderDependencies,
   request: PlaceOrderRequest,
-  { maxAttempts, giveUp = false }: { maxAttempts: number; giveUp?: boolean },
+  {
+    maxAttempts,
+    giveUp = false,
+    attempt: run = (work) => work(),
+  }: {
+    maxAttempts: number;
+    giveUp?: boolean;
+    /** Runs each attempt, as the API's handler does (within its call budget). @default as is */
+    attempt?: <T>(work: () => Promise<T>) => Promise<T>;
+  },
 ): Promise<ClientOutcome> {
   const errors: unknown[] = [];
+  const durationsMs: number[] = [];
   for (let attempt = 1; attempt <= maxAttempts; attempt += 1) {
+    const started = performance.now();
     try {
-      const { order } = await placeOrder(deps, request);
-      return { order, attempts: attempt, errors };
+      const { order } = await run(() => placeOrder(deps, request));
+      durationsMs.push(performance.now() - started);
+      return { order, attempts: attempt, errors, durationsMs };
     } catch (error) {
+      durationsMs.push(performance.now() - started);
       errors.push(error);
-      if (giveUp || !isRetryable(error)) return { attempts: attempt, errors };
+      if (giveUp || !isRetryable(error)) return { attempts: attempt, errors, durationsMs };
     }
   }
-  return { attempts: maxAttempts, errors };
+  return { attempts: maxAttempts, errors, durationsMs };
 }
 
 /** A valid request, told apart from every other by its e-mail (the request tag the audit uses). */

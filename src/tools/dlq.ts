@@ -8,7 +8,7 @@
  * an emulator. Exits 2 on a usage or configuration error, 1 when a call fails.
  */
 import { parseArgs } from 'node:util';
-import { createAwsClients } from '../adapters/aws/clients.js';
+import { createLongPollSqsClient } from '../adapters/aws/clients.js';
 import {
   type DeadLetter,
   listDeadLetters,
@@ -50,7 +50,8 @@ if (problems.length > 0) {
 }
 env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-const { sqs } = createAwsClients(env.AWS_REGION ?? '');
+// It receives with a wait of up to a second: its attempts need the long-poll client's time limits.
+const sqs = createLongPollSqsClient(env.AWS_REGION ?? '', 1);
 const deadLetterQueueUrl = env.ORDERS_DLQ_URL ?? '';
 
 const line = (letter: DeadLetter) =>

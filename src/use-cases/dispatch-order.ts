@@ -4,11 +4,14 @@ import type { OrderDependencies } from './dependencies.js';
 
 /**
  * Completes whichever side effects of a stored order are still missing — the queue message and
- * the admin alert, sent concurrently — and records those that succeeded. Throws a retryable
- * {@link ServiceUnavailableError} when any failed; calling it again completes only what is missing.
+ * the admin alert, sent concurrently — and records those that succeeded, releasing the dispatch
+ * claim the order carries in the same write. The caller must hold that claim (it created the
+ * order with it, or took it with `claimDispatch`), so that no one else sends at the same time.
+ * A cancelled order is never sent. Throws a retryable {@link ServiceUnavailableError} when any
+ * side effect failed; calling it again completes only what is missing.
  */
 export async function dispatchOrder(deps: OrderDependencies, order: Order): Promise<Order> {
-  if (isDispatched(order.dispatch)) return order;
+  if (isDispatched(order.dispatch) || order.status === 'CANCELLED') return order;
   const [queued, alerted] = await Promise.allSettled([
     order.dispatch.queued ? undefined : deps.queue.enqueue(order),
     order.dispatch.alerted ? undefined : deps.notifier.announce(order),
@@ -19,9 +22,11 @@ export async function dispatchOrder(deps: OrderDependencies, order: Order): Prom
   };
   const progressed =
     dispatch.queued !== order.dispatch.queued || dispatch.alerted !== order.dispatch.alerted;
-  if (progressed) {
+  // Even with no progress the claim is released, so that a retry need not wait for it to expire.
+  const claim = order.dispatch.claim?.token;
+  if (progressed || claim !== undefined) {
     try {
-      await deps.store.markDispatched(order.id, dispatch, deps.clock().toISOString());
+      await deps.store.markDispatched(order.id, dispatch, deps.clock().toISOString(), claim);
     } catch (error) {
       throw new ServiceUnavailableError(
         'The order was stored but its progress was not recorded; retry the request.',

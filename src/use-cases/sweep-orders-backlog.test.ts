@@ -51,6 +51,7 @@ function pendingStore(orders: Order[], shards: number) {
           }),
         );
     },
+    claimDispatch: async (id) => byId.get(id)?.order,
     async deferSweep(id, attempts, until) {
       const entry = byId.get(id);
       if (entry) Object.assign(entry, { attempts, after: until });

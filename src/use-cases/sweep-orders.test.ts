@@ -4,6 +4,7 @@ import { readOrderSystemState } from '../reliability/audit.js';
 import { orderRequest, placeWithRetries } from '../reliability/client.js';
 import { type FaultSwitch, injectFaults } from '../testing/fault-injection.js';
 import { createTestOrderSystem, type TestOrderSystem } from '../testing/order-system.js';
+import { cancelOrder } from './cancel-order.js';
 import type { OrderDependencies } from './dependencies.js';
 import { sweepOrders } from './sweep-orders.js';
 
@@ -132,5 +133,59 @@ describe('sweepOrders', () => {
     const state = await readOrderSystemState(sys.clients, sys.resources);
     expect(state.orders.find((o) => o.id === id)?.pending).toBe(false);
     expect(state.messages.get(id)).toBeUndefined();
+  });
+
+  it('neither queues nor announces an order that was cancelled before its dispatch completed', async () => {
+    // Prepare: its alert went out, its queue message did not.
+    const id = await abandonedOrder();
+    await cancelOrder(sys.deps, id);
+
+    // Act
+    const summary = await sweepOrders(later(sys.deps, 61_000));
+
+    // Assess
+    expect(summary).toMatchObject({ redispatched: 0, failed: 0 });
+    const state = await readOrderSystemState(sys.clients, sys.resources);
+    expect(state.orders.find((o) => o.id === id)).toMatchObject({
+      status: 'CANCELLED',
+      queued: false,
+      pending: false,
+    });
+    expect(state.messages.get(id)).toBeUndefined();
+    expect(state.alerts.get(id)).toBeUndefined();
+  });
+
+  it('leaves an order alone while a live request holds its dispatch claim, and takes it over once the claim expires', async () => {
+    // Prepare
+    const id = await abandonedOrder();
+    const now = new Date(Date.now() + 61_000);
+    const held = await sys.deps.store.claimDispatch(
+      id,
+      { token: 'live-request', until: new Date(now.getTime() + 10_000).toISOString() },
+      now.toISOString(),
+    );
+    expect(held?.dispatch.claim?.token).toBe('live-request');
+
+    // Act
+    const whileHeld = await sweepOrders(later(sys.deps, 61_000));
+    const afterExpiry = await sweepOrders(later(sys.deps, 72_000));
+
+    // Assess
+    expect(whileHeld).toMatchObject({ found: 1, skipped: 1, redispatched: 0 });
+    expect(afterExpiry).toMatchObject({ found: 1, redispatched: 1 });
+    const state = await readOrderSystemState(sys.clients, sys.resources);
+    // Its alert had gone out before (and was read by abandonedOrder): only the message is sent.
+    expect(state.messages.get(id)).toBe(1);
+    expect(state.alerts.get(id)).toBeUndefined();
+  });
+
+  it('reads no page and leaves every order for the next run when its time is nearly up', async () => {
+    const id = await abandonedOrder();
+
+    const summary = await sweepOrders(later(sys.deps, 61_000), { timeLeftMs: () => 4_000 });
+
+    expect(summary).toMatchObject({ pages: 0, found: 0, outOfTime: true });
+    const state = await readOrderSystemState(sys.clients, sys.resources);
+    expect(state.orders.find((o) => o.id === id)?.pending).toBe(true);
   });
 });

@@ -1,4 +1,4 @@
-import { isDispatched } from '../domain/order.js';
+import { isDispatched, newDispatchClaim } from '../domain/order.js';
 import type { OrderPosition, PendingOrder } from '../domain/ports.js';
 import type { OrderDependencies } from './dependencies.js';
 import { dispatchOrder } from './dispatch-order.js';
@@ -32,6 +32,13 @@ export interface SweepOptions {
   readonly maxBackoffMs?: number;
   /** A pending order older than this counts as stranded (and raises an alarm). @default 900_000 */
   readonly strandedAfterMs?: number;
+  /**
+   * Time the run has left (a Lambda's `getRemainingTimeInMillis`): no page is read and no order
+   * taken once it falls below `stopWhenLeftMs`; the next run goes on. @default unlimited
+   */
+  readonly timeLeftMs?: () => number;
+  /** @default 5_000 */
+  readonly stopWhenLeftMs?: number;
 }
 
 /** What one sweep did. */
@@ -42,6 +49,11 @@ export interface SweepSummary {
   readonly redispatched: number;
   /** Orders already complete whose pending marker was only cleared. */
   readonly alreadyDispatched: number;
+  /**
+   * Orders left alone: cancelled (never queued or announced), or being dispatched by a request
+   * that holds their claim.
+   */
+  readonly skipped: number;
   /** Orders still pending after this sweep; a later sweep tries them again. */
   readonly failed: number;
   readonly failedOrderIds: readonly string[];
@@ -51,6 +63,8 @@ export interface SweepSummary {
   readonly stranded: number;
   /** Pages read from the pending-order index, over all shards. */
   readonly pages: number;
+  /** Whether the run stopped early because its time ran low. */
+  readonly outOfTime: boolean;
 }
 
 export const SWEEP_DEFAULTS = {
@@ -62,24 +76,29 @@ export const SWEEP_DEFAULTS = {
   backoffMs: 300_000,
   maxBackoffMs: 3_600_000,
   strandedAfterMs: 900_000,
+  stopWhenLeftMs: 5_000,
 } as const;
 
 /** Index pages a shard may read per page of orders tried, to get past orders backing off. */
 const READS_PER_PAGE_OF_TRIES = 4;
 
-type Outcome = 'redispatched' | 'alreadyDispatched' | 'gone' | 'failed' | 'deferred';
+type Outcome = 'redispatched' | 'alreadyDispatched' | 'skipped' | 'gone' | 'failed' | 'deferred';
 
 async function sweepOne(deps: OrderDependencies, id: string, now: string): Promise<Outcome> {
   try {
     // The index is eventually consistent: decide on a consistent read of the order itself.
     const order = await deps.store.get(id);
     if (order === undefined) return 'gone';
+    // Cancelled before its dispatch completed: neither queued nor announced.
+    if (order.status === 'CANCELLED') return 'skipped';
     if (isDispatched(order.dispatch)) {
       // Two partial dispatches racing can each record one flag and leave the marker behind.
       await deps.store.markDispatched(id, order.dispatch, now);
       return 'alreadyDispatched';
     }
-    await dispatchOrder(deps, order);
+    const claimed = await deps.store.claimDispatch(id, newDispatchClaim(deps.clock()), now);
+    if (claimed === undefined) return 'skipped';
+    await dispatchOrder(deps, claimed);
     return 'redispatched';
   } catch {
     return 'failed';
@@ -90,10 +109,11 @@ async function forEachBounded<T>(
   items: readonly T[],
   concurrency: number,
   work: (item: T) => Promise<void>,
+  mayGoOn: () => boolean,
 ): Promise<void> {
   let next = 0;
   const worker = async () => {
-    while (next < items.length) {
+    while (next < items.length && mayGoOn()) {
       const item = items[next] as T;
       next += 1;
       await work(item);
@@ -121,7 +141,13 @@ export async function sweepOrders(
   options: SweepOptions = {},
 ): Promise<SweepSummary> {
   const settings = { ...SWEEP_DEFAULTS, ...options };
-  const { graceMs, limit, maxPages, concurrency, shardConcurrency } = settings;
+  const { graceMs, limit, maxPages, concurrency, shardConcurrency, stopWhenLeftMs } = settings;
+  const { timeLeftMs } = options;
+  let outOfTime = false;
+  const mayGoOn = () => {
+    outOfTime ||= timeLeftMs !== undefined && timeLeftMs() < stopWhenLeftMs;
+    return !outOfTime;
+  };
   const now = deps.clock();
   const createdBefore = new Date(now.getTime() - graceMs).toISOString();
   const strandedBefore = new Date(now.getTime() - settings.strandedAfterMs).toISOString();
@@ -146,7 +172,11 @@ export async function sweepOrders(
   const sweepShard = async (shard: number) => {
     let after: OrderPosition | undefined;
     let tried = 0;
-    for (let read = 0; read < maxPages * READS_PER_PAGE_OF_TRIES && tried < budget; read += 1) {
+    for (
+      let read = 0;
+      read < maxPages * READS_PER_PAGE_OF_TRIES && tried < budget && mayGoOn();
+      read += 1
+    ) {
       const page = await deps.store.listUndispatched({ shard, createdBefore, limit, after });
       pages += 1;
       const due = page.filter(
@@ -156,27 +186,34 @@ export async function sweepOrders(
       tried += work.length;
       for (const p of page) if (!due.includes(p)) outcomes.set(p.id, 'deferred');
       stranded += page.filter((p) => !due.includes(p) && p.createdAt < strandedBefore).length;
-      await forEachBounded(work, concurrency, async (pending) => {
-        const outcome = await sweepPending(pending);
-        outcomes.set(pending.id, outcome);
-        if (outcome === 'failed' && pending.createdAt < strandedBefore) stranded += 1;
-      });
+      await forEachBounded(
+        work,
+        concurrency,
+        async (pending) => {
+          const outcome = await sweepPending(pending);
+          outcomes.set(pending.id, outcome);
+          if (outcome === 'failed' && pending.createdAt < strandedBefore) stranded += 1;
+        },
+        mayGoOn,
+      );
       after = work.length < due.length ? work.at(-1) : page.at(-1);
-      if (after === undefined || page.length < limit) break;
+      if (after === undefined || page.length < limit || outOfTime) break;
     }
   };
   const shards = Array.from({ length: deps.store.pendingShards }, (_, shard) => shard);
-  await forEachBounded(shards, shardConcurrency, sweepShard);
+  await forEachBounded(shards, shardConcurrency, sweepShard, mayGoOn);
   const count = (outcome: Outcome) => [...outcomes.values()].filter((o) => o === outcome).length;
   const failedOrderIds = [...outcomes].filter(([, o]) => o === 'failed').map(([id]) => id);
   return {
     found: outcomes.size,
     redispatched: count('redispatched'),
     alreadyDispatched: count('alreadyDispatched'),
+    skipped: count('skipped'),
     failed: failedOrderIds.length,
     failedOrderIds,
     deferred: count('deferred'),
     stranded,
     pages,
+    outOfTime,
   };
 }

@@ -2,7 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { HTTP_TIMEOUTS } from './client-options.js';
+import { HTTP_TIMEOUTS, longPollTimeouts } from './client-options.js';
 import { toDocumentClient } from './document-client.js';
 
 export interface AwsClients {
@@ -46,4 +46,21 @@ export function createAwsClients(region: string, endpoints: AwsEndpoints = {}): 
       ...(endpoints.sns && { endpoint: endpoints.sns }),
     }),
   };
+}
+
+/**
+ * An SQS client for long polls only (the local queue poller and alert printer): its attempts may
+ * last the whole wait, where the shared client's would time out.
+ */
+export function createLongPollSqsClient(
+  region: string,
+  waitTimeSeconds: number,
+  endpoint?: string,
+): SQSClient {
+  return new SQSClient({
+    region,
+    ...longPollTimeouts(waitTimeSeconds),
+    useQueueUrlAsEndpoint: false,
+    ...(endpoint && { endpoint }),
+  });
 }

@@ -8,8 +8,12 @@ import {
   type QueryCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { OrderAlreadyExistsError, OrderStatusConflictError } from '../../domain/errors.js';
-import type { Order, OrderLine, OrderStatus } from '../../domain/order.js';
+import {
+  OrderAlreadyExistsError,
+  OrderStatusConflictError,
+  WriteOutcomeUnknownError,
+} from '../../domain/errors.js';
+import type { DispatchClaim, Order, OrderLine, OrderStatus } from '../../domain/order.js';
 import type {
   ListOrdersQuery,
   OrderStore,
@@ -18,7 +22,15 @@ import type {
   StatusChange,
   StatusQuery,
 } from '../../domain/ports.js';
-import { callService } from './sdk-errors.js';
+import { withBudgetExtension } from './call-budget.js';
+import { callService, isAmbiguous } from './sdk-errors.js';
+
+/**
+ * Time beyond the request's budget for the calls that settle what was done: the consistent read
+ * that finds out whether a put whose answer was lost was carried out, and the write that records
+ * side effects already sent (without it, they would be sent again).
+ */
+export const AMBIGUITY_READ_MS = 700;
 
 /** Names of the table's indexes; the CDK stack and the local setup create the same. */
 export const ORDER_TABLE_INDEXES = {
@@ -62,6 +74,24 @@ const pendingShard = (shard: number) => `PENDING#${shard}`;
 /** Above every `createdAt#id`: ISO instants and ids are ASCII. */
 const HIGHEST = '\uffff';
 
+/**
+ * The key of the sparse `undispatched` index, in one place: present exactly while an order that
+ * can still be dispatched misses a side effect, under its shard's key.
+ */
+const UNDISPATCHED = {
+  attribute: 'dispatchPending',
+  /** The attribute for a new item. */
+  of: (order: Order) =>
+    order.dispatch.queued && order.dispatch.alerted
+      ? {}
+      : { dispatchPending: pendingShard(shardOf(order.id)) },
+  /** An update clause that takes the order out of the index. */
+  remove: 'dispatchPending',
+} as const;
+
+/** The attributes that hold a dispatch claim; a cancel or a release removes them. */
+const CLAIM_ATTRIBUTES = 'claimToken, claimedUntil';
+
 interface OrderItem {
   id: string;
   customerId: string;
@@ -80,13 +110,15 @@ interface OrderItem {
   sortKey: string;
   statusShard: string;
   dispatchPending?: string;
+  claimToken?: string;
+  claimedUntil?: string;
 }
 
 const sortKey = (o: Pick<Order, 'createdAt' | 'id'>) => `${o.createdAt}#${o.id}`;
 
 /** The table item for an order: its attributes plus the index keys derived from them. */
 export function toItem(order: Order): OrderItem {
-  const pending = !(order.dispatch.queued && order.dispatch.alerted);
+  const { claim } = order.dispatch;
   return {
     id: order.id,
     customerId: order.customerId,
@@ -109,7 +141,8 @@ export function toItem(order: Order): OrderItem {
     alerted: order.dispatch.alerted,
     sortKey: sortKey(order),
     statusShard: statusShard(order.status, order.id),
-    ...(pending && { dispatchPending: pendingShard(shardOf(order.id)) }),
+    ...UNDISPATCHED.of(order),
+    ...(claim && { claimToken: claim.token, claimedUntil: claim.until }),
   };
 }
 
@@ -134,7 +167,14 @@ function toOrder(item: OrderItem): Order {
     ...(item.processedAt !== undefined && { processedAt: item.processedAt }),
     ...(item.cancelledAt !== undefined && { cancelledAt: item.cancelledAt }),
     requestHash: item.requestHash,
-    dispatch: { queued: item.queued, alerted: item.alerted },
+    dispatch: {
+      queued: item.queued,
+      alerted: item.alerted,
+      ...(item.claimToken !== undefined &&
+        item.claimedUntil !== undefined && {
+          claim: { token: item.claimToken, until: item.claimedUntil },
+        }),
+    },
   };
 }
 
@@ -149,26 +189,39 @@ export class DynamoDbOrderStore implements OrderStore {
 
   async create(order: Order): Promise<void> {
     try {
-      await callService('The order table', () =>
+      await callService('The order table', (options) =>
         this.client.send(
           new PutCommand({
             TableName: this.tableName,
             Item: toItem(order),
             ConditionExpression: 'attribute_not_exists(id)',
           }),
+          options,
         ),
       );
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException)
         throw new OrderAlreadyExistsError(order.id, { cause: error });
-      throw error;
+      if (!isAmbiguous(error)) throw error;
+      // No answer: the put may or may not have been carried out. A consistent read tells.
+      let stored: Order | undefined;
+      try {
+        stored = await withBudgetExtension(AMBIGUITY_READ_MS, () => this.get(order.id));
+      } catch (readError) {
+        throw new WriteOutcomeUnknownError(order.id, {
+          cause: new AggregateError([error, readError]),
+        });
+      }
+      if (stored === undefined) throw error;
+      throw new OrderAlreadyExistsError(order.id, { cause: error });
     }
   }
 
   async get(id: string): Promise<Order | undefined> {
-    const { Item } = await callService('The order table', () =>
+    const { Item } = await callService('The order table', (options) =>
       this.client.send(
         new GetCommand({ TableName: this.tableName, Key: { id }, ConsistentRead: true }),
+        options,
       ),
     );
     return Item === undefined ? undefined : toOrder(Item as OrderItem);
@@ -242,22 +295,84 @@ export class DynamoDbOrderStore implements OrderStore {
     return this.readAll(newest.map((key) => key.slice(key.indexOf('#') + 1)));
   }
 
-  async markDispatched(id: string, dispatch: Order['dispatch'], at: string): Promise<void> {
+  async markDispatched(
+    id: string,
+    dispatch: Pick<Order['dispatch'], 'queued' | 'alerted'>,
+    at: string,
+    releaseClaim?: string,
+  ): Promise<void> {
     const sets = ['dispatchedAt = :at'];
     if (dispatch.queued) sets.push('queued = :true');
     if (dispatch.alerted) sets.push('alerted = :true');
-    const done = dispatch.queued && dispatch.alerted;
-    await callService('The order table', () =>
-      this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { id },
-          UpdateExpression: `SET ${sets.join(', ')}${done ? ' REMOVE dispatchPending' : ''}`,
-          ConditionExpression: 'attribute_exists(id)',
-          ExpressionAttributeValues: { ':at': at, ':true': true },
-        }),
-      ),
-    );
+    const removes = dispatch.queued && dispatch.alerted ? [UNDISPATCHED.remove] : [];
+    const update = (release: boolean) =>
+      withBudgetExtension(AMBIGUITY_READ_MS, () =>
+        callService('The order table', (options) =>
+          this.client.send(
+            new UpdateCommand({
+              TableName: this.tableName,
+              Key: { id },
+              UpdateExpression: [
+                `SET ${sets.join(', ')}`,
+                ...(release || removes.length > 0
+                  ? [`REMOVE ${[...removes, ...(release ? [CLAIM_ATTRIBUTES] : [])].join(', ')}`]
+                  : []),
+              ].join(' '),
+              ConditionExpression: release
+                ? 'attribute_exists(id) AND claimToken = :token'
+                : 'attribute_exists(id)',
+              ExpressionAttributeValues: {
+                ':at': at,
+                ':true': true,
+                ...(release && { ':token': releaseClaim }),
+              },
+            }),
+            options,
+          ),
+        ),
+      );
+    if (releaseClaim === undefined) {
+      await update(false);
+      return;
+    }
+    try {
+      await update(true);
+    } catch (error) {
+      // The claim is no longer ours (it expired and was taken, or a retry of this very write
+      // released it): record the flags alone.
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      await update(false);
+    }
+  }
+
+  async claimDispatch(id: string, claim: DispatchClaim, now: string): Promise<Order | undefined> {
+    try {
+      const { Attributes } = await callService('The order table', (options) =>
+        this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: { id },
+            UpdateExpression: 'SET claimToken = :token, claimedUntil = :until',
+            ConditionExpression:
+              'attribute_exists(#pending) AND #status = :received AND ' +
+              '(attribute_not_exists(claimedUntil) OR claimedUntil < :now OR claimToken = :token)',
+            ExpressionAttributeNames: { '#pending': UNDISPATCHED.attribute, '#status': 'status' },
+            ExpressionAttributeValues: {
+              ':token': claim.token,
+              ':until': claim.until,
+              ':now': now,
+              ':received': 'RECEIVED',
+            },
+            ReturnValues: 'ALL_NEW',
+          }),
+          options,
+        ),
+      );
+      return toOrder(Attributes as OrderItem);
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return undefined;
+      throw error;
+    }
   }
 
   async transition(change: StatusChange): Promise<Order> {
@@ -275,18 +390,22 @@ export class DynamoDbOrderStore implements OrderStore {
       sets.push(`${name} = :${name}`);
       values[`:${name}`] = value;
     }
+    // A cancelled order is never dispatched: it leaves the sweeper's index with its claim.
+    const removes =
+      change.to === 'CANCELLED' ? ` REMOVE ${UNDISPATCHED.remove}, ${CLAIM_ATTRIBUTES}` : '';
     try {
-      const { Attributes } = await callService('The order table', () =>
+      const { Attributes } = await callService('The order table', (options) =>
         this.client.send(
           new UpdateCommand({
             TableName: this.tableName,
             Key: { id: change.id },
-            UpdateExpression: `SET ${sets.join(', ')}`,
+            UpdateExpression: `SET ${sets.join(', ')}${removes}`,
             ConditionExpression: `attribute_exists(id) AND #status IN (${from.join(', ')})`,
             ExpressionAttributeNames: { '#status': 'status' },
             ExpressionAttributeValues: values,
             ReturnValues: 'ALL_NEW',
           }),
+          options,
         ),
       );
       return toOrder(Attributes as OrderItem);
@@ -301,12 +420,13 @@ export class DynamoDbOrderStore implements OrderStore {
     const partition = pendingShard(query.shard);
     const entries = await this.queryUpTo(query.limit, {
       IndexName: ORDER_TABLE_INDEXES.undispatched,
-      KeyConditionExpression: 'dispatchPending = :p AND createdAt < :before',
+      KeyConditionExpression: '#pending = :p AND createdAt < :before',
+      ExpressionAttributeNames: { '#pending': UNDISPATCHED.attribute },
       ExpressionAttributeValues: { ':p': partition, ':before': query.createdBefore },
       ...(query.after && {
         ExclusiveStartKey: {
           id: query.after.id,
-          dispatchPending: partition,
+          [UNDISPATCHED.attribute]: partition,
           createdAt: query.after.createdAt,
         },
       }),
@@ -320,16 +440,18 @@ export class DynamoDbOrderStore implements OrderStore {
   }
 
   async deferSweep(id: string, attempts: number, until: string): Promise<void> {
-    await callService('The order table', () =>
+    await callService('The order table', (options) =>
       this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { id },
           UpdateExpression: 'SET sweepAttempts = :n, sweepAfter = :until',
           // Only while still pending: a dispatch that completed meanwhile is not marked again.
-          ConditionExpression: 'attribute_exists(dispatchPending)',
+          ConditionExpression: 'attribute_exists(#pending)',
+          ExpressionAttributeNames: { '#pending': UNDISPATCHED.attribute },
           ExpressionAttributeValues: { ':n': attempts, ':until': until },
         }),
+        options,
       ),
     ).catch((error: unknown) => {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
@@ -348,9 +470,10 @@ export class DynamoDbOrderStore implements OrderStore {
         if (attempt > 0)
           await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** Math.min(attempt, 6)));
         const request: Record<string, unknown>[] = keys;
-        const { Responses, UnprocessedKeys } = await callService('The order table', () =>
+        const { Responses, UnprocessedKeys } = await callService('The order table', (options) =>
           this.client.send(
             new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: request } } }),
+            options,
           ),
         );
         for (const item of Responses?.[this.tableName] ?? [])
@@ -375,7 +498,7 @@ export class DynamoDbOrderStore implements OrderStore {
     const orders: Record<string, unknown>[] = [];
     let start = input.ExclusiveStartKey;
     do {
-      const page = await callService('The order table', () =>
+      const page = await callService('The order table', (options) =>
         this.client.send(
           new QueryCommand({
             ...input,
@@ -386,6 +509,7 @@ export class DynamoDbOrderStore implements OrderStore {
               : limit - orders.length,
             ...(start && { ExclusiveStartKey: start }),
           }),
+          options,
         ),
       );
       orders.push(...(page.Items ?? []));

@@ -13,7 +13,7 @@ export class SnsOrderNotifier implements OrderNotifier {
 
   async announce(order: Order): Promise<void> {
     const { subject, message } = newOrderAlert(order);
-    await callService('The alert topic', () =>
+    await callService('The alert topic', (options) =>
       this.client.send(
         new PublishCommand({
           TopicArn: this.topicArn,
@@ -21,6 +21,7 @@ export class SnsOrderNotifier implements OrderNotifier {
           Message: message,
           MessageAttributes: { orderId: { DataType: 'String', StringValue: order.id } },
         }),
+        options,
       ),
     );
   }

@@ -26,7 +26,7 @@ export class SqsOrderQueue implements OrderQueue {
   ) {}
 
   async enqueue(order: Order): Promise<void> {
-    await callService('The order queue', () =>
+    await callService('The order queue', (options) =>
       this.client.send(
         new SendMessageCommand({
           QueueUrl: this.queueUrl,
@@ -34,6 +34,7 @@ export class SqsOrderQueue implements OrderQueue {
           MessageGroupId: order.customerId,
           MessageDeduplicationId: order.id,
         }),
+        options,
       ),
     );
   }
