@@ -18,6 +18,7 @@ export interface AppConfig {
  * How callers are authenticated:
  * - `apigateway`: API Gateway's JWT authorizer verified the token; its claims are trusted.
  * - `jwt`: the function verifies a bearer token itself against `publicKey`.
+ * - `cognito`: the function verifies a Cognito token itself (the WebSocket API has no JWT authorizer).
  * - `off`: no authentication; every caller is trusted (local use only).
  */
 export type AuthConfig =
@@ -30,6 +31,13 @@ export type AuthConfig =
        * @default - any issuer the authorizer accepts
        */
       readonly adminIssuer?: string;
+    }
+  | {
+      readonly mode: 'cognito';
+      readonly adminGroup: string;
+      readonly userPoolId: string;
+      /** The app client the tokens must be issued to. */
+      readonly clientId: string;
     }
   | {
       readonly mode: 'jwt';
@@ -64,6 +72,10 @@ export const CONFIG_ENV = {
   jwtPublicKey: 'JWT_PUBLIC_KEY',
   jwtIssuer: 'JWT_ISSUER',
   jwtAudience: 'JWT_AUDIENCE',
+  userPoolId: 'COGNITO_USER_POOL_ID',
+  userPoolClientId: 'COGNITO_CLIENT_ID',
+  subscriptionsTableName: 'SUBSCRIPTIONS_TABLE_NAME',
+  websocketCallbackUrl: 'WEBSOCKET_CALLBACK_URL',
 } as const;
 
 type Key = keyof typeof CONFIG_ENV;
@@ -98,13 +110,20 @@ function reader(env: Env) {
 }
 
 function parseAuth(read: ReturnType<typeof reader>): AuthConfig {
-  const mode = read.oneOf('authMode', ['apigateway', 'jwt', 'off'], 'apigateway');
+  const mode = read.oneOf('authMode', ['apigateway', 'jwt', 'cognito', 'off'], 'apigateway');
   const adminGroup = read.optional('adminGroup') ?? 'admins';
   if (mode === 'off') return { mode };
   if (mode === 'apigateway') {
     const adminIssuer = read.optional('adminIssuer');
     return { mode, adminGroup, ...(adminIssuer && { adminIssuer }) };
   }
+  if (mode === 'cognito')
+    return {
+      mode,
+      adminGroup,
+      userPoolId: read.required('userPoolId'),
+      clientId: read.required('userPoolClientId'),
+    };
   const audience = read.optional('jwtAudience');
   return {
     mode,
@@ -153,5 +172,37 @@ export function parseConsumerConfig(env: Env = process.env): ConsumerConfig {
     region: read.required('region'),
     tableName: read.required('tableName'),
     ...(queueUrl && deadLetterQueueUrl && { queues: { queueUrl, deadLetterQueueUrl } }),
+  });
+}
+
+/**
+ * Where subscriptions live and how their clients are reached: the subscription table and API
+ * Gateway's management endpoint (`https://{api}.execute-api.{region}.amazonaws.com/{stage}`).
+ */
+export interface RealtimeConfig {
+  readonly subscriptionsTableName: string;
+  readonly callbackUrl: string;
+}
+
+/**
+ * The subscription settings, or undefined when neither is set (order changes then reach no
+ * subscriber); throws a {@link ConfigError} when only one is, or `required` and none is.
+ */
+export function parseRealtimeConfig(
+  env: Env = process.env,
+  required = false,
+): RealtimeConfig | undefined {
+  const read = reader(env);
+  if (
+    !required &&
+    !read.optional('subscriptionsTableName') &&
+    !read.optional('websocketCallbackUrl')
+  )
+    return undefined;
+  return read.done({
+    subscriptionsTableName: read.required('subscriptionsTableName'),
+    callbackUrl: read.required('websocketCallbackUrl', (v) =>
+      /^https?:\/\/\S+$/.test(v) ? undefined : 'must be an http(s) URL',
+    ),
   });
 }

@@ -18,12 +18,19 @@ export const OPERATION_LIMITS = {
 } as const;
 
 /**
- * Refuses an operation whose type the schema does not define (a subscription here), which
- * graphql 16 would only report at execution time, without a code.
+ * Refuses an operation whose type the schema does not define, which graphql 16 would only report
+ * at execution time, without a code; and a subscription, which is served over WebSocket only.
  */
-const knownOperationTypes: ValidationRule = (context) => ({
+const httpOperationTypes: ValidationRule = (context) => ({
   OperationDefinition(node) {
-    if (context.getSchema().getRootType(node.operation) === undefined) {
+    if (node.operation === 'subscription') {
+      context.reportError(
+        new GraphQLError(
+          'This endpoint has no subscription operations over HTTP: subscribe over WebSocket (graphql-transport-ws) at the same path.',
+          { nodes: node },
+        ),
+      );
+    } else if (context.getSchema().getRootType(node.operation) === undefined) {
       context.reportError(
         new GraphQLError(`The schema has no ${node.operation} operations.`, { nodes: node }),
       );
@@ -51,9 +58,11 @@ export function createArmor() {
   }).protect();
   return {
     plugins: [...plugins, answerSizeLimit(ORDER_ANSWER_BOUNDS, OPERATION_LIMITS.answerBytes)],
+    /** Armor's limits alone, for operations served over WebSocket. */
+    limitRules: validationRules,
     validationRules: [
       ...validationRules,
-      knownOperationTypes,
+      httpOperationTypes,
       mutationLimit(OPERATION_LIMITS.mutations),
     ],
     parseOptions: { maxTokens: OPERATION_LIMITS.tokens },

@@ -3,6 +3,7 @@ import type { AuthConfig } from '../config.js';
 import { type Caller, TRUSTED_CALLER } from '../domain/caller.js';
 import { UnauthenticatedError } from '../domain/errors.js';
 import { createJwtVerifier } from './jwt-verifier.js';
+import { bearerTokenOf, createTokenAuthenticator } from './token-authentication.js';
 
 export type ApiEvent = APIGatewayProxyEventV2 | APIGatewayProxyEvent;
 
@@ -44,14 +45,15 @@ function authorizerClaims(event: ApiEvent): Claims | undefined {
   return authorizer?.jwt?.claims ?? authorizer?.claims;
 }
 
-function bearerToken(event: ApiEvent): string | undefined {
-  const headers = event.headers ?? {};
-  const value = Object.entries(headers).find(
-    ([name]) => name.toLowerCase() === 'authorization',
-  )?.[1];
-  const match = value?.match(/^Bearer\s+(\S+)$/i);
-  return match?.[1];
+/** A request header's value, whatever the case of its name. */
+export function headerOf(
+  event: { headers?: Readonly<Record<string, string | undefined>> | null },
+  name: string,
+): string | undefined {
+  return Object.entries(event.headers ?? {}).find(([key]) => key.toLowerCase() === name)?.[1];
 }
+
+const bearerToken = (event: ApiEvent) => bearerTokenOf(headerOf(event, 'authorization'));
 
 /** Builds the authentication step for the configured mode. */
 export function createAuthenticator(config: AuthConfig): Authenticate {
@@ -64,6 +66,10 @@ export function createAuthenticator(config: AuthConfig): Authenticate {
         if (claims === undefined) throw new UnauthenticatedError();
         return callerFromClaims(claims, config.adminGroup, config.adminIssuer);
       };
+    case 'cognito': {
+      const authenticateToken = createTokenAuthenticator(config);
+      return async (event) => authenticateToken(headerOf(event, 'authorization'));
+    }
     case 'jwt': {
       const verifyToken = createJwtVerifier(config);
       return async (event) => {

@@ -10,7 +10,8 @@ import {
 
 // `never[]` parameters accept resolvers typed for any parent, arguments and context.
 type ResolverFunction = (...args: never[]) => unknown;
-type FieldResolver = ResolverFunction | { readonly resolve: ResolverFunction };
+// Subscription fields (served over WebSocket) may come as `{ subscribe, resolve? }`.
+type FieldResolver = ResolverFunction | { readonly resolve?: ResolverFunction };
 
 /** Field resolvers by field name, or a scalar's implementation, for one type of the schema. */
 type TypeResolvers = GraphQLScalarType | Readonly<Record<string, FieldResolver>>;
@@ -46,9 +47,9 @@ export function buildExecutableSchema(
       for (const [fieldName, resolver] of Object.entries(implementation)) {
         const field = fields[fieldName];
         if (!field) throw new Error(`Resolver for unknown field ${typeName}.${fieldName}`);
-        field.resolve = (
-          typeof resolver === 'function' ? resolver : resolver.resolve
-        ) as GraphQLFieldResolver<unknown, unknown>;
+        field.resolve = (typeof resolver === 'function' ? resolver : resolver.resolve) as
+          | GraphQLFieldResolver<unknown, unknown>
+          | undefined;
       }
     } else {
       throw new Error(`Resolvers for ${typeName}, which is no object type or scalar of the schema`);

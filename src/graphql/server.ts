@@ -7,14 +7,11 @@ import {
   ApolloServerPluginUsageReportingDisabled,
 } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
-import type { GraphQLSchema } from 'graphql';
 import { createArmor } from './armor.js';
 import type { GraphQLContext } from './context.js';
 import { type CountErrorCode, errorCodePlugin } from './error-codes.js';
 import { createFormatError, type ErrorLogger } from './errors.js';
-import { buildExecutableSchema } from './executable-schema.js';
-import { resolvers } from './resolvers.js';
-import { typeDefs } from './schema.js';
+import { orderSchema } from './order-schema.js';
 
 export interface GraphQLServerOptions {
   /** Whether the schema may be introspected. @default false */
@@ -30,13 +27,7 @@ export interface GraphQLServerOptions {
   readonly countErrorCode?: CountErrorCode;
 }
 
-let builtSchema: GraphQLSchema | undefined;
-
-/** The order API's schema with its resolvers, built once per process. */
-export function orderSchema(): GraphQLSchema {
-  builtSchema ??= buildExecutableSchema(typeDefs, resolvers);
-  return builtSchema;
-}
+export { orderSchema };
 
 /** The Apollo Server for the order API, configured explicitly rather than through NODE_ENV. */
 export function createGraphQLServer(options: GraphQLServerOptions): ApolloServer<GraphQLContext> {

@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import { resolve } from 'node:path';
 import { createAwsClients, createLongPollSqsClient } from '../adapters/aws/clients.js';
 import { createOrderDependencies } from '../adapters/aws/order-dependencies.js';
+import { withPublishing } from '../adapters/aws/realtime-dependencies.js';
 import { SqsFailedRecordRouter } from '../adapters/aws/sqs-failed-records.js';
 import { ConfigError, parseConfig } from '../config.js';
 import { createConsumerHandler } from '../consumer/create-consumer-handler.js';
@@ -14,6 +15,7 @@ import { createLocalSigningKey, LOCAL_ISSUER } from './dev-tokens.js';
 import { type Emulators, startEmulators } from './emulators.js';
 import { createHttpGateway } from './http-gateway.js';
 import { startQueuePoller } from './queue-poller.js';
+import { startLocalRealtime } from './realtime.js';
 import { ensureResources } from './resources.js';
 import { startSweeper } from './sweeper.js';
 
@@ -83,7 +85,24 @@ try {
 }
 
 const clients = createAwsClients(config.region);
-const deps = createOrderDependencies(clients, config);
+// Subscriptions run on the emulators, or against AWS when a subscription table is named.
+const realtime =
+  !usesOwnResources || env.SUBSCRIPTIONS_TABLE_NAME
+    ? await startLocalRealtime({
+        clients,
+        region: config.region,
+        tableName: env.SUBSCRIPTIONS_TABLE_NAME ?? 'subscriptions',
+        auth: config.auth,
+        logger: apiConsoleLogger,
+        introspection: config.introspection,
+      })
+    : undefined;
+const storedDeps = createOrderDependencies(clients, config);
+const deps = realtime
+  ? withPublishing(storedDeps, realtime.publish, (order, error) =>
+      console.warn(`[subscriptions] order ${order.id} not published to every subscriber`, error),
+    )
+  : storedDeps;
 const handler = createHttpApiHandler({
   deps,
   authenticate: createAuthenticator(config.auth),
@@ -92,6 +111,7 @@ const handler = createHttpApiHandler({
   logger: apiConsoleLogger,
 });
 const server = createHttpGateway(handler);
+realtime?.serve(server, deps.store, Number(env.RECONCILE_INTERVAL_MS ?? 10_000));
 server.listen(port, host);
 await once(server, 'listening');
 
@@ -135,12 +155,14 @@ const authLine = {
   off: 'off: every caller is trusted (AUTH_MODE=jwt turns on token checks)',
   jwt: `JWT bearer tokens, issuer ${config.auth.mode === 'jwt' ? config.auth.issuer : ''}`,
   apigateway: 'claims from an API Gateway authorizer (not available locally)',
+  cognito: `Cognito tokens of ${config.auth.mode === 'cognito' ? config.auth.userPoolId : ''}`,
 }[config.auth.mode];
 console.log(
   [
     '',
     'Order API is running',
     `  GraphQL endpoint   ${url}${config.sandbox ? '  (open it in a browser for Apollo Sandbox)' : ''}`,
+    `  Subscriptions      ${realtime ? `${url.replace(/^http/, 'ws')}  (graphql-transport-ws; Sandbox's subscription tab)` : 'off (set SUBSCRIPTIONS_TABLE_NAME)'}`,
     `  Authentication     ${authLine}`,
     `  DynamoDB           ${env.AWS_ENDPOINT_URL_DYNAMODB ?? 'AWS'}  table ${config.tableName}${emulators ? ` (data kept in ${dataPath})` : ''}`,
     `  SQS FIFO queue     ${config.queueUrl}`,
@@ -173,6 +195,7 @@ async function stop(signal: string) {
   if (stopping) return;
   stopping = true;
   console.log(`\n${signal}: stopping`);
+  await realtime?.stop();
   server.closeAllConnections();
   server.close();
   await Promise.all([alerts?.stop(), processor?.stop(), sweeper?.stop()]);

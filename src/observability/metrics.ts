@@ -22,6 +22,8 @@ export const OrderMetric = {
   StrandedOrders: 'StrandedOrders',
   /** Queue records that can never succeed, moved to the dead-letter queue at once. Count. */
   PoisonMessages: 'PoisonMessages',
+  /** Order changes stored but not sent to every subscriber (the reconciler catches up). Count. */
+  PublishFailures: 'PublishFailures',
 } as const;
 export type OrderMetric = (typeof OrderMetric)[keyof typeof OrderMetric];
 

@@ -169,6 +169,41 @@ export type QueryOrdersArgs = {
   status?: InputMaybe<OrderStatus>;
 };
 
+/**
+ * Live changes to orders, over WebSocket (the graphql-transport-ws protocol) at the GraphQL path.
+ * Each event is the order's state after one change, in the order the changes happened.
+ */
+export type Subscription = {
+  __typename?: 'Subscription';
+  /** Every change to any order, new ones included. Administrators only (FORBIDDEN otherwise). */
+  allOrdersUpdated: Order;
+  /**
+   * The order's current state at once, then one event per status change; completes after a final
+   * status (COMPLETED, CANCELLED, FAILED). An unknown id, or another customer's order, is NOT_FOUND.
+   */
+  orderUpdated: Order;
+  /** Every change to this customer's orders, new ones included. Another customer's: FORBIDDEN. */
+  ordersUpdated: Order;
+};
+
+
+/**
+ * Live changes to orders, over WebSocket (the graphql-transport-ws protocol) at the GraphQL path.
+ * Each event is the order's state after one change, in the order the changes happened.
+ */
+export type SubscriptionOrderUpdatedArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/**
+ * Live changes to orders, over WebSocket (the graphql-transport-ws protocol) at the GraphQL path.
+ * Each event is the order's state after one change, in the order the changes happened.
+ */
+export type SubscriptionOrdersUpdatedArgs = {
+  customerId: Scalars['ID']['input'];
+};
+
 
 
 export type ResolverTypeWrapper<T> = Promise<T> | T;
@@ -260,6 +295,7 @@ export type ResolversTypes = {
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   SafeInt: ResolverTypeWrapper<Scalars['SafeInt']['output']>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
+  Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -281,6 +317,7 @@ export type ResolversParentTypes = {
   Query: Record<PropertyKey, never>;
   SafeInt: Scalars['SafeInt']['output'];
   String: Scalars['String']['output'];
+  Subscription: Record<PropertyKey, never>;
 };
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
@@ -346,6 +383,12 @@ export interface SafeIntScalarConfig extends GraphQLScalarTypeConfig<ResolversTy
   name: 'SafeInt';
 }
 
+export type SubscriptionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
+  allOrdersUpdated?: SubscriptionResolver<ResolversTypes['Order'], "allOrdersUpdated", ParentType, ContextType>;
+  orderUpdated?: SubscriptionResolver<ResolversTypes['Order'], "orderUpdated", ParentType, ContextType, RequireFields<SubscriptionOrderUpdatedArgs, 'id'>>;
+  ordersUpdated?: SubscriptionResolver<ResolversTypes['Order'], "ordersUpdated", ParentType, ContextType, RequireFields<SubscriptionOrdersUpdatedArgs, 'customerId'>>;
+};
+
 export type Resolvers<ContextType = GraphQLContext> = {
   DateTime?: GraphQLScalarType;
   Money?: MoneyResolvers<ContextType>;
@@ -358,5 +401,6 @@ export type Resolvers<ContextType = GraphQLContext> = {
   PlaceOrderPayload?: PlaceOrderPayloadResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   SafeInt?: GraphQLScalarType;
+  Subscription?: SubscriptionResolvers<ContextType>;
 };
 

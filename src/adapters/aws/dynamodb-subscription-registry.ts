@@ -1,0 +1,287 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  BatchWriteCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  ScanCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { Caller } from '../../domain/caller.js';
+import type {
+  ConnectionRecord,
+  SubscriptionRecord,
+  SubscriptionRegistry,
+  Topic,
+} from '../../realtime/ports.js';
+
+/** Names of the subscription table's indexes; the CDK stack and the local setup create the same. */
+export const SUBSCRIPTION_TABLE_INDEXES = {
+  /** topic + connectionId: the subscriptions an order change goes to. */
+  byTopic: 'byTopic',
+  /** callerKey + connectionId, sparse (acknowledged connections only), keys only. */
+  byCaller: 'byCaller',
+} as const;
+
+/** The attribute DynamoDB's TTL reads: epoch seconds after which an item may be deleted. */
+export const SUBSCRIPTION_TTL_ATTRIBUTE = 'expiresAt';
+
+/**
+ * How long items live: API Gateway closes every connection after 2 hours, so anything older
+ * belongs to a connection whose `$disconnect` was lost.
+ */
+export const SUBSCRIPTION_ITEM_LIFETIME_SECONDS = 2 * 3600 + 10 * 60;
+
+const CONNECTION = 'connection';
+const subscriptionKey = (id: string) => `sub#${id}`;
+
+const callerKey = (caller: Caller): string =>
+  caller.kind === 'trusted' ? 'trusted' : `${caller.kind}#${caller.subject}`;
+
+const expiresAt = (fromMs = Date.now()) =>
+  Math.floor(fromMs / 1000) + SUBSCRIPTION_ITEM_LIFETIME_SECONDS;
+
+interface Item extends Record<string, unknown> {
+  connectionId: string;
+  sk: string;
+}
+
+function toSubscription(item: Record<string, unknown>): SubscriptionRecord {
+  return {
+    connectionId: item.connectionId as string,
+    id: item.id as string,
+    topic: item.topic as Topic,
+    field: item.field as SubscriptionRecord['field'],
+    query: item.query as string,
+    ...(item.variables !== undefined && {
+      variables: item.variables as Record<string, unknown>,
+    }),
+    ...(item.operationName !== undefined && { operationName: item.operationName as string }),
+    ...(item.sentUpdatedAt !== undefined && { sentUpdatedAt: item.sentUpdatedAt as string }),
+  };
+}
+
+/**
+ * {@link SubscriptionRegistry} over one DynamoDB table keyed by connection id: the connection's
+ * own item (sort key `connection`) and one item per subscription (`sub#<id>`), each with a TTL.
+ */
+export class DynamoDbSubscriptionRegistry implements SubscriptionRegistry {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async addConnection(connection: ConnectionRecord): Promise<void> {
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          connectionId: connection.connectionId,
+          sk: CONNECTION,
+          connectedAt: connection.connectedAt,
+          acknowledged: connection.acknowledged,
+          ...(connection.caller && {
+            caller: connection.caller,
+            ...(connection.acknowledged && { callerKey: callerKey(connection.caller) }),
+          }),
+          [SUBSCRIPTION_TTL_ATTRIBUTE]: expiresAt(connection.connectedAt),
+        },
+      }),
+    );
+  }
+
+  async getConnection(connectionId: string): Promise<ConnectionRecord | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { connectionId, sk: CONNECTION },
+        ConsistentRead: true,
+      }),
+    );
+    if (Item === undefined) return undefined;
+    return {
+      connectionId,
+      connectedAt: Item.connectedAt as number,
+      acknowledged: Item.acknowledged === true,
+      ...(Item.caller !== undefined && { caller: Item.caller as Caller }),
+    };
+  }
+
+  async acknowledge(connectionId: string, caller: Caller): Promise<boolean> {
+    return this.conditionally(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { connectionId, sk: CONNECTION },
+        UpdateExpression: 'SET acknowledged = :true, caller = :caller, callerKey = :key',
+        ConditionExpression: 'attribute_exists(connectionId) AND acknowledged = :false',
+        ExpressionAttributeValues: {
+          ':true': true,
+          ':false': false,
+          ':caller': caller,
+          ':key': callerKey(caller),
+        },
+      }),
+    );
+  }
+
+  async countConnections(caller: Caller): Promise<number> {
+    return this.count({
+      IndexName: SUBSCRIPTION_TABLE_INDEXES.byCaller,
+      KeyConditionExpression: 'callerKey = :k',
+      ExpressionAttributeValues: { ':k': callerKey(caller) },
+    });
+  }
+
+  async addSubscription(subscription: SubscriptionRecord): Promise<boolean> {
+    return this.conditionally(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          ...subscription,
+          sk: subscriptionKey(subscription.id),
+          [SUBSCRIPTION_TTL_ATTRIBUTE]: expiresAt(),
+        },
+        ConditionExpression: 'attribute_not_exists(connectionId)',
+      }),
+    );
+  }
+
+  async countSubscriptions(connectionId: string): Promise<number> {
+    return this.count({
+      KeyConditionExpression: 'connectionId = :c AND begins_with(sk, :sub)',
+      ExpressionAttributeValues: { ':c': connectionId, ':sub': 'sub#' },
+      ConsistentRead: true,
+    });
+  }
+
+  async removeSubscription(connectionId: string, id: string): Promise<void> {
+    await this.deleteItems([{ connectionId, sk: subscriptionKey(id) }]);
+  }
+
+  async removeConnection(connectionId: string): Promise<void> {
+    const keys: Item[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'connectionId = :c',
+          ExpressionAttributeValues: { ':c': connectionId },
+          ProjectionExpression: 'connectionId, sk',
+          ConsistentRead: true,
+          ...(start && { ExclusiveStartKey: start }),
+        }),
+      );
+      keys.push(...((page.Items ?? []) as Item[]));
+      start = page.LastEvaluatedKey;
+    } while (start !== undefined);
+    await this.deleteItems(keys);
+  }
+
+  async subscribersOf(topics: readonly Topic[]): Promise<SubscriptionRecord[]> {
+    const pages = await Promise.all(
+      topics.map((topic) =>
+        this.queryAll({
+          IndexName: SUBSCRIPTION_TABLE_INDEXES.byTopic,
+          KeyConditionExpression: 'topic = :t',
+          ExpressionAttributeValues: { ':t': topic },
+        }),
+      ),
+    );
+    return pages.flat().map(toSubscription);
+  }
+
+  async orderSubscriptions(): Promise<SubscriptionRecord[]> {
+    const items: Record<string, unknown>[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new ScanCommand({
+          TableName: this.tableName,
+          FilterExpression: 'begins_with(topic, :order)',
+          ExpressionAttributeValues: { ':order': 'order#' },
+          ...(start && { ExclusiveStartKey: start }),
+        }),
+      );
+      items.push(...(page.Items ?? []));
+      start = page.LastEvaluatedKey;
+    } while (start !== undefined);
+    return items.map(toSubscription);
+  }
+
+  async advance(connectionId: string, id: string, updatedAt: string): Promise<boolean> {
+    return this.conditionally(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { connectionId, sk: subscriptionKey(id) },
+        UpdateExpression: 'SET sentUpdatedAt = :u',
+        ConditionExpression:
+          'attribute_exists(connectionId) AND (attribute_not_exists(sentUpdatedAt) OR sentUpdatedAt < :u)',
+        ExpressionAttributeValues: { ':u': updatedAt },
+      }),
+    );
+  }
+
+  /** Sends a conditional write; false when its condition failed. */
+  private async conditionally(command: PutCommand | UpdateCommand): Promise<boolean> {
+    try {
+      await this.client.send(command as PutCommand);
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  private async count(input: Omit<QueryCommandInput, 'TableName'>): Promise<number> {
+    let total = 0;
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          ...input,
+          TableName: this.tableName,
+          Select: 'COUNT',
+          ...(start && { ExclusiveStartKey: start }),
+        }),
+      );
+      total += page.Count ?? 0;
+      start = page.LastEvaluatedKey;
+    } while (start !== undefined);
+    return total;
+  }
+
+  private async queryAll(input: Omit<QueryCommandInput, 'TableName'>) {
+    const items: Record<string, unknown>[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          ...input,
+          TableName: this.tableName,
+          ...(start && { ExclusiveStartKey: start }),
+        }),
+      );
+      items.push(...(page.Items ?? []));
+      start = page.LastEvaluatedKey;
+    } while (start !== undefined);
+    return items;
+  }
+
+  private async deleteItems(keys: readonly Item[]): Promise<void> {
+    for (let i = 0; i < keys.length; i += 25) {
+      let pending: Record<string, unknown>[] | undefined = keys
+        .slice(i, i + 25)
+        .map(({ connectionId, sk }) => ({ DeleteRequest: { Key: { connectionId, sk } } }));
+      // Unprocessed items are retried; DynamoDB returns them under throttling.
+      for (let attempt = 0; pending && pending.length > 0 && attempt < 5; attempt++) {
+        const { UnprocessedItems } = await this.client.send(
+          new BatchWriteCommand({ RequestItems: { [this.tableName]: pending } }),
+        );
+        pending = UnprocessedItems?.[this.tableName] as Record<string, unknown>[] | undefined;
+      }
+    }
+  }
+}

@@ -1,0 +1,52 @@
+import { ApiGatewayManagementApiClient } from '@aws-sdk/client-apigatewaymanagementapi';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { GraphQLSchema } from 'graphql';
+import type { RealtimeConfig } from '../../config.js';
+import { createDelivery, type Deliver } from '../../realtime/delivery.js';
+import type { ConnectionGateway, SubscriptionRegistry } from '../../realtime/ports.js';
+import { createOrderPublisher, type PublishOrderChange } from '../../realtime/publisher.js';
+import {
+  type PublishFailureHandler,
+  publishingOrderStore,
+} from '../../realtime/publishing-order-store.js';
+import type { OrderDependencies } from '../../use-cases/dependencies.js';
+import { ApiGatewayConnectionGateway } from './apigateway-connection-gateway.js';
+import { HTTP_TIMEOUTS } from './client-options.js';
+import { DynamoDbSubscriptionRegistry } from './dynamodb-subscription-registry.js';
+
+/** What serving and publishing subscriptions needs. */
+export interface RealtimeDependencies {
+  readonly registry: SubscriptionRegistry;
+  readonly gateway: ConnectionGateway;
+  readonly deliver: Deliver;
+  readonly publish: PublishOrderChange;
+}
+
+/** Wires the subscription table and API Gateway's management API to the realtime ports. */
+export function createRealtimeDependencies(
+  dynamo: DynamoDBDocumentClient,
+  region: string,
+  config: RealtimeConfig,
+  schema: GraphQLSchema,
+): RealtimeDependencies {
+  const registry = new DynamoDbSubscriptionRegistry(dynamo, config.subscriptionsTableName);
+  const gateway = new ApiGatewayConnectionGateway(
+    new ApiGatewayManagementApiClient({ region, endpoint: config.callbackUrl, ...HTTP_TIMEOUTS }),
+  );
+  const deliver = createDelivery({ schema, registry, gateway });
+  return {
+    registry,
+    gateway,
+    deliver,
+    publish: createOrderPublisher({ registry, gateway, deliver }),
+  };
+}
+
+/** The use cases' ports with every stored order change published to subscribers. */
+export function withPublishing<T extends Pick<OrderDependencies, 'store'>>(
+  deps: T,
+  publish: PublishOrderChange,
+  onFailure: PublishFailureHandler,
+): T {
+  return { ...deps, store: publishingOrderStore(deps.store, publish, onFailure) };
+}
