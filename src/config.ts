@@ -206,3 +206,21 @@ export function parseRealtimeConfig(
     ),
   });
 }
+
+/** What the WebSocket function needs: the orders it reads, its callers' tokens, the subscriptions. */
+export interface WebSocketConfig
+  extends Pick<AppConfig, 'region' | 'tableName' | 'auth' | 'introspection'> {
+  readonly realtime: RealtimeConfig;
+}
+
+/** Parses the WebSocket function's configuration; throws a {@link ConfigError} naming every problem. */
+export function parseWebSocketConfig(env: Env = process.env): WebSocketConfig {
+  const read = reader(env);
+  const config = read.done({
+    region: read.required('region'),
+    tableName: read.required('tableName'),
+    introspection: read.flag('introspection'),
+    auth: parseAuth(read),
+  });
+  return { ...config, realtime: parseRealtimeConfig(env, true) as RealtimeConfig };
+}

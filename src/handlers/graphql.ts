@@ -1,19 +1,35 @@
 import type { Context } from 'aws-lambda';
 import { createAwsClients } from '../adapters/aws/clients.js';
 import { createOrderDependencies } from '../adapters/aws/order-dependencies.js';
-import { parseConfig } from '../config.js';
+import {
+  createRealtimeDependencies,
+  withPublishing,
+} from '../adapters/aws/realtime-dependencies.js';
+import { parseConfig, parseRealtimeConfig } from '../config.js';
 import { createAuthenticator } from '../graphql/authentication.js';
 import { createHttpApiHandler, createRestApiHandler } from '../graphql/lambda-handler.js';
+import { orderSchema } from '../graphql/order-schema.js';
 import { countGraphqlError } from '../observability/metrics.js';
 import { observeOrderDependencies } from '../observability/observed-dependencies.js';
+import { reportPublishFailure } from '../observability/publish-failures.js';
 import { createTelemetry } from '../observability/telemetry.js';
 import { withObservability } from '../observability/with-observability.js';
 
 const config = parseConfig();
+const realtimeConfig = parseRealtimeConfig();
 const telemetry = createTelemetry();
+const clients = createAwsClients(config.region);
+const stored = createOrderDependencies(clients, config);
 const options = {
   deps: observeOrderDependencies(
-    createOrderDependencies(createAwsClients(config.region), config),
+    realtimeConfig
+      ? withPublishing(
+          stored,
+          createRealtimeDependencies(clients.dynamo, config.region, realtimeConfig, orderSchema())
+            .publish,
+          reportPublishFailure(telemetry),
+        )
+      : stored,
     telemetry,
   ),
   authenticate: createAuthenticator(config.auth),

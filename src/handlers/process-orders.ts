@@ -5,13 +5,17 @@ import { type BudgetPolicy, budgetFor, withCallBudget } from '../adapters/aws/ca
 import { HTTP_TIMEOUTS } from '../adapters/aws/client-options.js';
 import { toDocumentClient } from '../adapters/aws/document-client.js';
 import { DynamoDbOrderStore } from '../adapters/aws/dynamodb-order-store.js';
+import { createRealtimeDependencies } from '../adapters/aws/realtime-dependencies.js';
 import { SqsFailedRecordRouter } from '../adapters/aws/sqs-failed-records.js';
-import { parseConsumerConfig } from '../config.js';
+import { parseConsumerConfig, parseConsumerConfig, parseRealtimeConfig } from '../config.js';
 import { createConsumerHandler } from '../consumer/create-consumer-handler.js';
 import { recordCompletionOnly } from '../domain/order-processing.js';
+import { orderSchema } from '../graphql/order-schema.js';
 import { MetricUnit, OrderMetric } from '../observability/metrics.js';
+import { reportPublishFailure } from '../observability/publish-failures.js';
 import { createTelemetry } from '../observability/telemetry.js';
 import { withObservability } from '../observability/with-observability.js';
+import { publishingOrderStore } from '../realtime/publishing-order-store.js';
 
 /** The consumer's calls end this long before the invocation, so that it always reports its batch. */
 const CONSUMER_CALL_BUDGET: BudgetPolicy = { capMs: Number.POSITIVE_INFINITY, reserveMs: 1_500 };
@@ -28,9 +32,18 @@ const failures =
     config.queues.queueUrl,
     config.queues.deadLetterQueueUrl,
   );
+const realtimeConfig = parseRealtimeConfig();
+const stored = new DynamoDbOrderStore(dynamo, config.tableName);
 const consume = createConsumerHandler({
   deps: {
-    store: new DynamoDbOrderStore(dynamo, config.tableName),
+    // Status changes reach subscribers when the stack has a WebSocket API.
+    store: realtimeConfig
+      ? publishingOrderStore(
+          stored,
+          createRealtimeDependencies(dynamo, config.region, realtimeConfig, orderSchema()).publish,
+          reportPublishFailure(telemetry),
+        )
+      : stored,
     clock: () => new Date(),
     fulfilment: recordCompletionOnly,
   },

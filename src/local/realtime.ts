@@ -11,7 +11,7 @@ import { orderSchema } from '../graphql/order-schema.js';
 import { createSubscriptionHandler } from '../graphql/subscription-handler.js';
 import { createTokenAuthenticator } from '../graphql/token-authentication.js';
 import { reconcileSubscriptions } from '../realtime/reconcile.js';
-import type { WebSocketHandler } from '../realtime/websocket-handler.js';
+import type { RealtimeLimits, WebSocketHandler } from '../realtime/websocket-handler.js';
 import { ensureSubscriptionTable } from './subscription-resources.js';
 import { type LocalWebSocketGateway, startWebSocketGateway } from './websocket-gateway.js';
 
@@ -22,6 +22,8 @@ export interface LocalRealtimeOptions {
   readonly auth: AuthConfig;
   readonly logger: ErrorLogger;
   readonly introspection?: boolean;
+  /** @default REALTIME_LIMITS */
+  readonly limits?: Partial<RealtimeLimits>;
 }
 
 export interface LocalRealtime extends RealtimeDependencies {
@@ -62,6 +64,7 @@ export async function startLocalRealtime(options: LocalRealtimeOptions): Promise
         authenticate: createTokenAuthenticator(options.auth),
         logger: options.logger,
         ...(options.introspection !== undefined && { introspection: options.introspection }),
+        ...(options.limits && { limits: options.limits }),
       });
       websocket.attach(server);
       if (reconcileEveryMs > 0) {

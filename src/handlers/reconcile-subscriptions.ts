@@ -1,0 +1,32 @@
+import type { ScheduledEvent } from 'aws-lambda';
+import { createAwsClients } from '../adapters/aws/clients.js';
+import { DynamoDbOrderStore } from '../adapters/aws/dynamodb-order-store.js';
+import { createRealtimeDependencies } from '../adapters/aws/realtime-dependencies.js';
+import { parseConsumerConfig, parseRealtimeConfig, type RealtimeConfig } from '../config.js';
+import { orderSchema } from '../graphql/order-schema.js';
+import { MetricUnit, OrderMetric } from '../observability/metrics.js';
+import { createTelemetry } from '../observability/telemetry.js';
+import { withObservability } from '../observability/with-observability.js';
+import { type ReconcileSummary, reconcileSubscriptions } from '../realtime/reconcile.js';
+
+const config = parseConsumerConfig();
+const realtimeConfig = parseRealtimeConfig(process.env, true) as RealtimeConfig;
+const telemetry = createTelemetry('order-subscription-reconciler');
+const { dynamo } = createAwsClients(config.region);
+const realtime = createRealtimeDependencies(dynamo, config.region, realtimeConfig, orderSchema());
+const store = new DynamoDbOrderStore(dynamo, config.tableName);
+
+/**
+ * EventBridge scheduled entry point: sends `orderUpdated` subscribers any state a publish missed,
+ * so that no subscriber waits for a final status longer than one schedule interval.
+ */
+export const handler = withObservability<ScheduledEvent, ReconcileSummary>(async () => {
+  const summary = await reconcileSubscriptions({ ...realtime, store });
+  if (summary.failed > 0) {
+    telemetry.metrics.addMetric(OrderMetric.PublishFailures, MetricUnit.Count, summary.failed);
+    telemetry.logger.warn('Some subscriptions could not be reconciled', { ...summary });
+  } else {
+    telemetry.logger.info('Reconciled subscriptions', { ...summary });
+  }
+  return summary;
+}, telemetry);
