@@ -104,6 +104,8 @@ export const LAMBDA_ENTRIES = {
   graphql: 'src/handlers/graphql.ts',
   processOrders: 'src/handlers/process-orders.ts',
   sweepOrders: 'src/handlers/sweep-orders.ts',
+  graphqlWs: 'src/handlers/graphql-ws.ts',
+  reconcileSubscriptions: 'src/handlers/reconcile-subscriptions.ts',
 } as const;
 
 /** The name of a Lambda entry point in {@link LAMBDA_ENTRIES}. */

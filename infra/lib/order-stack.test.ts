@@ -266,12 +266,15 @@ describe('functions', () => {
     }
   });
 
-  it('sets on the API every variable src/config.ts reads except the one Lambda sets and the in-function JWT keys', () => {
+  it('sets on the API every variable src/config.ts reads except the one Lambda sets and the in-function token keys', () => {
     // JWT_* configure AUTH_MODE=jwt, for running outside API Gateway; the stack uses its authorizer.
+    // COGNITO_* configure AUTH_MODE=cognito, which only the WebSocket function uses.
     const jwtKeys: string[] = [
       CONFIG_ENV.jwtPublicKey,
       CONFIG_ENV.jwtIssuer,
       CONFIG_ENV.jwtAudience,
+      CONFIG_ENV.userPoolId,
+      CONFIG_ENV.userPoolClientId,
     ];
     // The dead-letter queue is the order processor's alone.
     const configKeys = Object.values(CONFIG_ENV).filter(
@@ -383,9 +386,12 @@ describe('permissions', () => {
   it('lets the API write and read orders, query its two indexes, enqueue and publish, and nothing more', () => {
     const { roleId } = fn('graphql');
 
-    expect(allowedActions(template, roleId)).toEqual(
+    // BatchWriteItem, a Query and ManageConnections publish order changes to subscribers.
+    expect([...new Set(allowedActions(template, roleId))].sort()).toEqual(
       [
         'dynamodb:BatchGetItem',
+        'dynamodb:BatchWriteItem',
+        'execute-api:ManageConnections',
         'dynamodb:GetItem',
         'dynamodb:PutItem',
         'dynamodb:Query',
@@ -417,8 +423,12 @@ describe('permissions', () => {
   it('lets the consumer read and update orders, consume the queue and send to its dead-letter queue, and nothing more', () => {
     const { roleId } = fn('processOrders');
 
-    expect(allowedActions(template, roleId)).toEqual(
+    expect([...new Set(allowedActions(template, roleId))].sort()).toEqual(
       [
+        // Publishing status changes to subscribers.
+        'dynamodb:BatchWriteItem',
+        'dynamodb:Query',
+        'execute-api:ManageConnections',
         'dynamodb:GetItem',
         'dynamodb:UpdateItem',
         'logs:CreateLogStream',
@@ -483,6 +493,11 @@ describe('permissions', () => {
 });
 
 describe('HTTP API', () => {
+  const ofHttpApi = (type: string) =>
+    Object.values(resources(template, type)).filter(
+      (r) => JSON.stringify(r.Properties?.ApiId) === JSON.stringify({ Ref: ids.api }),
+    );
+
   it('routes GET and POST /graphql to the GraphQL function with payload format 2.0', () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Integration', {
       ApiId: { Ref: ids.api },
@@ -490,7 +505,7 @@ describe('HTTP API', () => {
       IntegrationUri: { 'Fn::GetAtt': [fn('graphql').id, 'Arn'] },
       PayloadFormatVersion: '2.0',
     });
-    const routeKeys = Object.values(resources(template, 'AWS::ApiGatewayV2::Route'))
+    const routeKeys = ofHttpApi('AWS::ApiGatewayV2::Route')
       .map((route) => route.Properties?.RouteKey)
       .sort();
     expect(routeKeys).toEqual([
@@ -530,7 +545,7 @@ describe('HTTP API', () => {
     };
 
     expect(Object.keys(authorizers)).toHaveLength(2);
-    for (const route of Object.values(resources(template, 'AWS::ApiGatewayV2::Route'))) {
+    for (const route of ofHttpApi('AWS::ApiGatewayV2::Route')) {
       const path = String(route.Properties?.RouteKey).split(' ')[1] as keyof typeof byPath;
       expect(route.Properties).toMatchObject({
         AuthorizationType: 'JWT',
@@ -540,7 +555,7 @@ describe('HTTP API', () => {
   });
 
   it('throttles the default stage and writes JSON access logs to a log group', () => {
-    const stage = Object.values(resources(template, 'AWS::ApiGatewayV2::Stage'))[0]?.Properties;
+    const stage = ofHttpApi('AWS::ApiGatewayV2::Stage')[0]?.Properties;
     const logGroupId = logicalId(stack.graphqlApi.accessLogs);
 
     expect(stage).toMatchObject({

@@ -17,6 +17,7 @@ import { OrderAlarms } from './constructs/order-alarms.js';
 import { OrderDashboard } from './constructs/order-dashboard.js';
 import { OrderFunction } from './constructs/order-function.js';
 import { OrderQueues } from './constructs/order-queues.js';
+import { OrderSubscriptions } from './constructs/order-subscriptions.js';
 import { OrderTable } from './constructs/order-table.js';
 import { OrderUserPool } from './constructs/order-user-pool.js';
 import {
@@ -107,12 +108,14 @@ export class OrderStack extends Stack {
   readonly users: OrderUserPool;
   /** The administrators' user pool (TOTP MFA required) behind the admin route's authorizer. */
   readonly admins: OrderUserPool;
-  /** The three functions, by their entry name. */
+  /** Every function, by its entry name. */
   readonly functions: Readonly<Record<LambdaEntryName, OrderFunction>>;
   /** The HTTP API in front of the GraphQL function. */
   readonly graphqlApi: GraphqlHttpApi;
   /** The alarms. */
   readonly alarms: OrderAlarms;
+  /** GraphQL subscriptions over the WebSocket API. */
+  readonly subscriptions: OrderSubscriptions;
 
   constructor(scope: Construct, id: string, props: OrderStackProps = {}) {
     super(scope, id, props);
@@ -242,6 +245,21 @@ export class OrderStack extends Stack {
       ],
     });
 
+    const subscriptions = new OrderSubscriptions(this, 'Subscriptions', {
+      orders: table,
+      environment: shared,
+      userPool: users.userPool,
+      userPoolClient: users.client,
+      adminGroup: ADMIN_GROUP,
+      serviceNames: SERVICE_NAMES,
+      publisherServices: [SERVICE_NAMES.api, SERVICE_NAMES.consumer],
+      metricsNamespace: METRICS_NAMESPACE,
+      alarmTopic: operations.topic,
+      logRemovalPolicy: keep,
+    });
+    subscriptions.grantPublish(api.function, api.role);
+    subscriptions.grantPublish(consumer.function, consumer.role);
+
     const http = new GraphqlHttpApi(this, 'GraphqlApi', {
       handler: api.function,
       userPool: users.userPool,
@@ -256,6 +274,8 @@ export class OrderStack extends Stack {
       GraphqlApi: api.function,
       ProcessOrders: consumer.function,
       SweepOrders: sweeper.function,
+      GraphqlSubscriptions: subscriptions.handler.function,
+      ReconcileSubscriptions: subscriptions.reconciler.function,
     };
     const alarms = new OrderAlarms(this, 'Alarms', {
       topic: operations.topic,
@@ -285,12 +305,20 @@ export class OrderStack extends Stack {
     this.operations = operations;
     this.users = users;
     this.admins = admins;
-    this.functions = { graphql: api, processOrders: consumer, sweepOrders: sweeper };
+    this.functions = {
+      graphql: api,
+      processOrders: consumer,
+      sweepOrders: sweeper,
+      graphqlWs: subscriptions.handler,
+      reconcileSubscriptions: subscriptions.reconciler,
+    };
+    this.subscriptions = subscriptions;
     this.graphqlApi = http;
     this.alarms = alarms;
 
     const outputs = {
       GraphqlUrl: http.graphqlUrl,
+      GraphqlWebSocketUrl: subscriptions.url,
       OrdersTableName: table.table.tableName,
       OrdersQueueUrl: queues.queue.queueUrl,
       OrdersQueueName: queues.queue.queueName,

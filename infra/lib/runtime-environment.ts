@@ -16,6 +16,10 @@ export const RUNTIME_ENV = {
   authMode: 'AUTH_MODE',
   adminGroup: 'ADMIN_GROUP',
   adminIssuer: 'ADMIN_ISSUER',
+  userPoolId: 'COGNITO_USER_POOL_ID',
+  userPoolClientId: 'COGNITO_CLIENT_ID',
+  subscriptionsTableName: 'SUBSCRIPTIONS_TABLE_NAME',
+  websocketCallbackUrl: 'WEBSOCKET_CALLBACK_URL',
 } as const;
 
 /** CloudWatch namespace of the metrics the code emits in embedded metric format. */
@@ -29,6 +33,8 @@ export const SERVICE_NAMES = {
   api: 'order-api',
   consumer: 'order-processor',
   sweeper: 'order-sweeper',
+  subscriptions: 'order-subscriptions',
+  reconciler: 'order-subscription-reconciler',
 } as const;
 
 /** The Cognito group whose members may act as administrators. */
