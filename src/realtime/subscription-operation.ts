@@ -10,6 +10,7 @@ import {
   getOperationAST,
   getVariableValues,
   Kind,
+  type OperationDefinitionNode,
   parse,
   type SelectionSetNode,
   specifiedRules,
@@ -35,6 +36,14 @@ export interface OperationRules {
   /** The same limits as HTTP operations (depth, aliases, directives, cost). */
   readonly limitRules: readonly ValidationRule[];
   readonly maxTokens: number;
+  /** The largest answer (bytes of JSON) the operation could get; undefined for bad variables. */
+  readonly answerBytes: (
+    document: DocumentNode,
+    operation: OperationDefinitionNode,
+    variables: Record<string, unknown>,
+  ) => number | undefined;
+  /** Most bytes one event may take: API Gateway posts at most 128 KB per message. */
+  readonly maxAnswerBytes: number;
 }
 
 const withCode = (error: GraphQLError, code: string) =>
@@ -111,6 +120,16 @@ export function prepareSubscription(
         new GraphQLError('The subscription selects no field.', {
           extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
         }),
+      ],
+    };
+  const bytes = rules.answerBytes(document, operation, { ...payload.variables });
+  if (bytes !== undefined && bytes > rules.maxAnswerBytes)
+    return {
+      errors: [
+        new GraphQLError(
+          `Answer size limit of ${rules.maxAnswerBytes} bytes exceeded: each event could take up to ${bytes} bytes. Ask for fewer fields.`,
+          { extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } },
+        ),
       ],
     };
   const coerced = getVariableValues(

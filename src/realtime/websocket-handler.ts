@@ -16,7 +16,7 @@ import type { OrderDependencies } from '../use-cases/dependencies.js';
 import type { Deliver } from './delivery.js';
 import type { ConnectionGateway, SubscriptionRegistry } from './ports.js';
 import { topicFor, visibleOrder } from './subscription-access.js';
-import { prepareSubscription } from './subscription-operation.js';
+import { type OperationRules, prepareSubscription } from './subscription-operation.js';
 
 /** The limits of one connection and one caller. */
 export interface RealtimeLimits {
@@ -66,6 +66,8 @@ export interface WebSocketHandlerOptions {
   /** The same operation limits as over HTTP. */
   readonly limitRules: readonly ValidationRule[];
   readonly maxTokens: number;
+  readonly answerBytes: OperationRules['answerBytes'];
+  readonly maxAnswerBytes: number;
   readonly logger: ErrorLogger;
   /** Whether to remove "Did you mean …?" hints from errors. @default true */
   readonly hideSuggestions?: boolean;
