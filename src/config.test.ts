@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig, parseConsumerConfig } from './config.js';
+import {
+  ConfigError,
+  parseConfig,
+  parseConsumerConfig,
+  parseRealtimeConfig,
+  parseWebSocketConfig,
+} from './config.js';
 
 const complete = {
   AWS_REGION: 'eu-west-1',
@@ -44,7 +50,7 @@ describe('parseConfig', () => {
       'ORDERS_QUEUE_URL must be the URL of a FIFO queue (…/name.fifo)',
       'ORDER_ALERTS_TOPIC_ARN is required',
       'GRAPHQL_INTROSPECTION must be one of true, false, 1, 0',
-      'AUTH_MODE must be one of apigateway, jwt, off',
+      'AUTH_MODE must be one of apigateway, jwt, cognito, off',
     ]);
   });
 
@@ -74,6 +80,43 @@ describe('parseConsumerConfig', () => {
     expect(() => parseConsumerConfig({})).toThrow(
       expect.objectContaining({
         problems: ['AWS_REGION is required', 'ORDERS_TABLE_NAME is required'],
+      }),
+    );
+  });
+});
+
+describe('parseRealtimeConfig and parseWebSocketConfig', () => {
+  const realtime = {
+    SUBSCRIPTIONS_TABLE_NAME: 'subscriptions',
+    WEBSOCKET_CALLBACK_URL: 'https://abc.execute-api.eu-west-1.amazonaws.com/live',
+  };
+
+  it('publishes to no one when neither subscription variable is set, and names the missing one of two', () => {
+    expect(parseRealtimeConfig({})).toBeUndefined();
+    expect(parseRealtimeConfig(realtime)).toEqual({
+      subscriptionsTableName: 'subscriptions',
+      callbackUrl: realtime.WEBSOCKET_CALLBACK_URL,
+    });
+    expect(() => parseRealtimeConfig({ SUBSCRIPTIONS_TABLE_NAME: 's' })).toThrow(
+      expect.objectContaining({ problems: ['WEBSOCKET_CALLBACK_URL is required'] }),
+    );
+  });
+
+  it('reads the WebSocket function with Cognito tokens, and requires the pool and client', () => {
+    const env = {
+      ...complete,
+      ...realtime,
+      AUTH_MODE: 'cognito',
+      COGNITO_USER_POOL_ID: 'eu-west-1_abc',
+      COGNITO_CLIENT_ID: 'client',
+    };
+    expect(parseWebSocketConfig(env)).toMatchObject({
+      auth: { mode: 'cognito', userPoolId: 'eu-west-1_abc', clientId: 'client' },
+      realtime: { subscriptionsTableName: 'subscriptions' },
+    });
+    expect(() => parseWebSocketConfig({ ...complete, ...realtime, AUTH_MODE: 'cognito' })).toThrow(
+      expect.objectContaining({
+        problems: ['COGNITO_USER_POOL_ID is required', 'COGNITO_CLIENT_ID is required'],
       }),
     );
   });

@@ -162,21 +162,13 @@ export class DynamoDbSubscriptionRegistry implements SubscriptionRegistry {
 
   async removeConnection(connectionId: string): Promise<void> {
     const keys: Item[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'connectionId = :c',
-          ExpressionAttributeValues: { ':c': connectionId },
-          ProjectionExpression: 'connectionId, sk',
-          ConsistentRead: true,
-          ...(start && { ExclusiveStartKey: start }),
-        }),
-      );
+    for await (const page of this.queryPages({
+      KeyConditionExpression: 'connectionId = :c',
+      ExpressionAttributeValues: { ':c': connectionId },
+      ProjectionExpression: 'connectionId, sk',
+      ConsistentRead: true,
+    }))
       keys.push(...((page.Items ?? []) as Item[]));
-      start = page.LastEvaluatedKey;
-    } while (start !== undefined);
     await this.deleteItems(keys);
   }
 
@@ -237,24 +229,19 @@ export class DynamoDbSubscriptionRegistry implements SubscriptionRegistry {
 
   private async count(input: Omit<QueryCommandInput, 'TableName'>): Promise<number> {
     let total = 0;
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          ...input,
-          TableName: this.tableName,
-          Select: 'COUNT',
-          ...(start && { ExclusiveStartKey: start }),
-        }),
-      );
+    for await (const page of this.queryPages({ ...input, Select: 'COUNT' }))
       total += page.Count ?? 0;
-      start = page.LastEvaluatedKey;
-    } while (start !== undefined);
     return total;
   }
 
   private async queryAll(input: Omit<QueryCommandInput, 'TableName'>) {
     const items: Record<string, unknown>[] = [];
+    for await (const page of this.queryPages(input)) items.push(...(page.Items ?? []));
+    return items;
+  }
+
+  /** Every page of a query, following `LastEvaluatedKey`. */
+  private async *queryPages(input: Omit<QueryCommandInput, 'TableName'>) {
     let start: Record<string, unknown> | undefined;
     do {
       const page = await this.client.send(
@@ -264,10 +251,9 @@ export class DynamoDbSubscriptionRegistry implements SubscriptionRegistry {
           ...(start && { ExclusiveStartKey: start }),
         }),
       );
-      items.push(...(page.Items ?? []));
+      yield page;
       start = page.LastEvaluatedKey;
     } while (start !== undefined);
-    return items;
   }
 
   private async deleteItems(keys: readonly Item[]): Promise<void> {
