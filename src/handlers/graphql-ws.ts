@@ -15,7 +15,7 @@ const telemetry = createTelemetry('order-subscriptions');
 const { dynamo } = createAwsClients(config.region);
 const handle = createSubscriptionHandler({
   deps: { store: new DynamoDbOrderStore(dynamo, config.tableName) },
-  realtime: createRealtimeDependencies(dynamo, config.region, config.realtime, orderSchema()),
+  realtime: createRealtimeDependencies(dynamo, config.region, config.realtime, orderSchema),
   authenticate: createTokenAuthenticator(config.auth),
   logger: telemetry.logger,
   introspection: config.introspection,

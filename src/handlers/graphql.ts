@@ -25,7 +25,7 @@ const options = {
     realtimeConfig
       ? withPublishing(
           stored,
-          createRealtimeDependencies(clients.dynamo, config.region, realtimeConfig, orderSchema())
+          createRealtimeDependencies(clients.dynamo, config.region, realtimeConfig, orderSchema)
             .publish,
           reportPublishFailure(telemetry),
         )

@@ -40,7 +40,7 @@ const consume = createConsumerHandler({
     store: realtimeConfig
       ? publishingOrderStore(
           stored,
-          createRealtimeDependencies(dynamo, config.region, realtimeConfig, orderSchema()).publish,
+          createRealtimeDependencies(dynamo, config.region, realtimeConfig, orderSchema).publish,
           reportPublishFailure(telemetry),
         )
       : stored,

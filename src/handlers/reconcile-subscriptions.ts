@@ -13,7 +13,7 @@ const config = parseConsumerConfig();
 const realtimeConfig = parseRealtimeConfig(process.env, true) as RealtimeConfig;
 const telemetry = createTelemetry('order-subscription-reconciler');
 const { dynamo } = createAwsClients(config.region);
-const realtime = createRealtimeDependencies(dynamo, config.region, realtimeConfig, orderSchema());
+const realtime = createRealtimeDependencies(dynamo, config.region, realtimeConfig, orderSchema);
 const store = new DynamoDbOrderStore(dynamo, config.tableName);
 
 /**

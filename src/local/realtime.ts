@@ -51,7 +51,7 @@ export async function startLocalRealtime(options: LocalRealtimeOptions): Promise
     options.clients.dynamo,
     options.region,
     { subscriptionsTableName: options.tableName, callbackUrl: websocket.callbackUrl },
-    orderSchema(),
+    orderSchema,
   );
   let timer: NodeJS.Timeout | undefined;
   return {

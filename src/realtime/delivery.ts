@@ -23,7 +23,8 @@ export type DeliveryOutcome = 'sent' | 'completed' | 'already-sent' | 'gone';
 export type Deliver = (subscription: SubscriptionRecord, order: Order) => Promise<DeliveryOutcome>;
 
 export interface DeliveryOptions {
-  readonly schema: GraphQLSchema;
+  /** The schema, asked for on the first delivery. */
+  readonly schema: () => GraphQLSchema;
   readonly registry: SubscriptionRegistry;
   readonly gateway: ConnectionGateway;
 }
@@ -55,7 +56,7 @@ export function createDelivery({ schema, registry, gateway }: DeliveryOptions): 
       return 'already-sent';
     }
     const payload = await renderEvent(
-      schema,
+      schema(),
       { ...subscription, document: documentOf(subscription.query) },
       order,
     );

@@ -27,7 +27,8 @@ export function createRealtimeDependencies(
   dynamo: DynamoDBDocumentClient,
   region: string,
   config: RealtimeConfig,
-  schema: GraphQLSchema,
+  /** Built on the first event, so that a function with no subscriber never builds it. */
+  schema: () => GraphQLSchema,
 ): RealtimeDependencies {
   const registry = new DynamoDbSubscriptionRegistry(dynamo, config.subscriptionsTableName);
   const gateway = new ApiGatewayConnectionGateway(
