@@ -52,10 +52,13 @@ describe('alarms', () => {
         'StrandedOrders',
         'OrdersStrandedTooLong',
         'SweeperHeartbeat',
-        ...['GraphqlApi', 'ProcessOrders', 'SweepOrders'].flatMap((fn) => [
-          `${fn}Errors`,
-          `${fn}Throttles`,
-        ]),
+        ...[
+          'GraphqlApi',
+          'ProcessOrders',
+          'SweepOrders',
+          'GraphqlSubscriptions',
+          'ReconcileSubscriptions',
+        ].flatMap((fn) => [`${fn}Errors`, `${fn}Throttles`]),
         'DeadLetters',
         'OldestOrderMessage',
         'TableThrottledRequests',

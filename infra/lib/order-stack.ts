@@ -255,6 +255,7 @@ export class OrderStack extends Stack {
       publisherServices: [SERVICE_NAMES.api, SERVICE_NAMES.consumer],
       metricsNamespace: METRICS_NAMESPACE,
       alarmTopic: operations.topic,
+      runbookBaseUrl: props.runbookBaseUrl,
       logRemovalPolicy: keep,
     });
     subscriptions.grantPublish(api.function, api.role);

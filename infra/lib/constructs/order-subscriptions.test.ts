@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
@@ -7,6 +8,7 @@ import {
 } from '../../../src/adapters/aws/dynamodb-subscription-registry.js';
 import { CONFIG_ENV } from '../../../src/config.js';
 import { OrderStack } from '../order-stack.js';
+import { fromRepoRoot } from '../repo-paths.js';
 import { SERVICE_NAMES } from '../runtime-environment.js';
 import {
   actionsOf,
@@ -16,6 +18,7 @@ import {
   roleStatements,
 } from '../testing/template-queries.js';
 import {
+  PUBLISH_FAILURES_RUNBOOK,
   RECONCILE_INTERVAL,
   SUBSCRIPTION_INDEXES,
   SUBSCRIPTION_TTL_ATTRIBUTE,
@@ -210,7 +213,9 @@ describe('reconciler and alarms', () => {
     expect(services).toEqual(
       [SERVICE_NAMES.api, SERVICE_NAMES.consumer, SERVICE_NAMES.reconciler].sort(),
     );
+    expect(existsSync(fromRepoRoot(PUBLISH_FAILURES_RUNBOOK))).toBe(true);
     expect(alarm).toMatchObject({
+      AlarmDescription: expect.stringContaining(`Runbook: ${PUBLISH_FAILURES_RUNBOOK}`),
       Threshold: 1,
       AlarmActions: [{ Ref: ids.operations }],
     });

@@ -38,6 +38,9 @@ export const WEBSOCKET_THROTTLE = { rateLimit: 100, burstLimit: 200 } as const;
 /** Name of the WebSocket stage; part of the endpoint URL. */
 export const WEBSOCKET_STAGE = 'live';
 
+/** The runbook of the publish-failure alarm, relative to the repository root. */
+export const PUBLISH_FAILURES_RUNBOOK = 'docs/runbooks/publish-failures.md';
+
 /** Props of {@link OrderSubscriptions}. */
 export interface OrderSubscriptionsProps {
   /** The orders table: subscriptions read an order's current state from it. */
@@ -57,6 +60,11 @@ export interface OrderSubscriptionsProps {
   readonly metricsNamespace: string;
   /** Where the publish-failure alarm is sent. */
   readonly alarmTopic: sns.ITopic;
+  /**
+   * Prefix of the alarm's runbook link (`<prefix>docs/runbooks/publish-failures.md`).
+   * @default - the path alone
+   */
+  readonly runbookBaseUrl?: string;
   /**
    * What happens to log groups when the stack is deleted.
    * @default RemovalPolicy.RETAIN
@@ -229,8 +237,7 @@ export class OrderSubscriptions extends Construct {
       ]),
     );
     this.publishFailuresAlarm = new cloudwatch.Alarm(this, 'PublishFailures', {
-      alarmDescription:
-        'Order changes were stored but did not reach every subscriber (the reconciler catches orderUpdated up; list subscribers were disconnected).',
+      alarmDescription: `Order changes were stored but did not reach every subscriber (the reconciler catches orderUpdated up; list subscribers were disconnected). Runbook: ${props.runbookBaseUrl ?? ''}${PUBLISH_FAILURES_RUNBOOK}`,
       metric: new cloudwatch.MathExpression({
         label: 'Publish failures',
         expression: Object.keys(failures).join(' + '),
