@@ -38,6 +38,8 @@ export type AuthConfig =
       readonly userPoolId: string;
       /** The app client the tokens must be issued to. */
       readonly clientId: string;
+      /** The administrators' pool and client; when set, only its tokens carry admin rights. */
+      readonly admins?: { readonly userPoolId: string; readonly clientId: string };
     }
   | {
       readonly mode: 'jwt';
@@ -74,6 +76,8 @@ export const CONFIG_ENV = {
   jwtAudience: 'JWT_AUDIENCE',
   userPoolId: 'COGNITO_USER_POOL_ID',
   userPoolClientId: 'COGNITO_CLIENT_ID',
+  adminUserPoolId: 'COGNITO_ADMIN_USER_POOL_ID',
+  adminUserPoolClientId: 'COGNITO_ADMIN_CLIENT_ID',
   subscriptionsTableName: 'SUBSCRIPTIONS_TABLE_NAME',
   websocketCallbackUrl: 'WEBSOCKET_CALLBACK_URL',
 } as const;
@@ -117,13 +121,18 @@ function parseAuth(read: ReturnType<typeof reader>): AuthConfig {
     const adminIssuer = read.optional('adminIssuer');
     return { mode, adminGroup, ...(adminIssuer && { adminIssuer }) };
   }
-  if (mode === 'cognito')
+  if (mode === 'cognito') {
+    const adminPool = read.optional('adminUserPoolId');
     return {
       mode,
       adminGroup,
       userPoolId: read.required('userPoolId'),
       clientId: read.required('userPoolClientId'),
+      ...(adminPool && {
+        admins: { userPoolId: adminPool, clientId: read.required('adminUserPoolClientId') },
+      }),
     };
+  }
   const audience = read.optional('jwtAudience');
   return {
     mode,

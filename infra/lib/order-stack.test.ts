@@ -275,6 +275,8 @@ describe('functions', () => {
       CONFIG_ENV.jwtAudience,
       CONFIG_ENV.userPoolId,
       CONFIG_ENV.userPoolClientId,
+      CONFIG_ENV.adminUserPoolId,
+      CONFIG_ENV.adminUserPoolClientId,
     ];
     // The dead-letter queue is the order processor's alone.
     const configKeys = Object.values(CONFIG_ENV).filter(

@@ -251,6 +251,7 @@ export class OrderStack extends Stack {
       userPool: users.userPool,
       userPoolClient: users.client,
       adminGroup: ADMIN_GROUP,
+      admins: { userPool: admins.userPool, client: admins.client },
       serviceNames: SERVICE_NAMES,
       publisherServices: [SERVICE_NAMES.api, SERVICE_NAMES.consumer],
       metricsNamespace: METRICS_NAMESPACE,

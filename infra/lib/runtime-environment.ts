@@ -18,6 +18,8 @@ export const RUNTIME_ENV = {
   adminIssuer: 'ADMIN_ISSUER',
   userPoolId: 'COGNITO_USER_POOL_ID',
   userPoolClientId: 'COGNITO_CLIENT_ID',
+  adminUserPoolId: 'COGNITO_ADMIN_USER_POOL_ID',
+  adminUserPoolClientId: 'COGNITO_ADMIN_CLIENT_ID',
   subscriptionsTableName: 'SUBSCRIPTIONS_TABLE_NAME',
   websocketCallbackUrl: 'WEBSOCKET_CALLBACK_URL',
 } as const;

@@ -1,7 +1,11 @@
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createLocalSigningKey, LOCAL_ISSUER } from '../local/dev-tokens.js';
-import { type AuthenticateToken, createTokenAuthenticator } from './token-authentication.js';
+import {
+  type AuthenticateToken,
+  type CognitoKeys,
+  createTokenAuthenticator,
+} from './token-authentication.js';
 
 const userPoolId = 'us-east-1_TESTPOOL';
 const clientId = 'test-client';
@@ -9,6 +13,7 @@ const issuer = `https://cognito-idp.us-east-1.amazonaws.com/${userPoolId}`;
 
 let sign: (claims: Record<string, unknown>, options?: { issuer?: string }) => Promise<string>;
 let authenticate: AuthenticateToken;
+let cognitoKeys: CognitoKeys;
 
 beforeAll(async () => {
   const { publicKey, privateKey } = await generateKeyPair('RS256', { extractable: true });
@@ -21,9 +26,10 @@ beforeAll(async () => {
       .setExpirationTime('5m')
       .sign(privateKey);
   // The pool's published keys, given up front as aws-jwt-verify would fetch and cache them.
+  cognitoKeys = { keys: [jwk] };
   authenticate = createTokenAuthenticator(
     { mode: 'cognito', adminGroup: 'admins', userPoolId, clientId },
-    { cognitoKeys: { keys: [jwk] } },
+    { cognitoKeys },
   );
 });
 
@@ -55,6 +61,28 @@ describe('token authentication with Cognito (aws-jwt-verify)', () => {
     ]) {
       await expect(authenticate(authorization)).rejects.toMatchObject({ code: 'UNAUTHENTICATED' });
     }
+  });
+
+  it("gives admin rights only to members of the admin group in the administrators' pool, when one is set", async () => {
+    const adminPoolId = 'us-east-1_ADMINPOOL';
+    const withAdmins = createTokenAuthenticator(
+      {
+        mode: 'cognito',
+        adminGroup: 'admins',
+        userPoolId,
+        clientId,
+        admins: { userPoolId: adminPoolId, clientId: 'admin-client' },
+      },
+      { cognitoKeys },
+    );
+    const admin = await sign(
+      { sub: 'ops', aud: 'admin-client', 'cognito:groups': ['admins'] },
+      { issuer: `https://cognito-idp.us-east-1.amazonaws.com/${adminPoolId}` },
+    );
+    const customerInGroup = await sign({ sub: 'c-9', aud: clientId, 'cognito:groups': ['admins'] });
+
+    expect(await withAdmins(`Bearer ${admin}`)).toEqual({ kind: 'admin', subject: 'ops' });
+    expect(await withAdmins(`Bearer ${customerInGroup}`)).toMatchObject({ kind: 'customer' });
   });
 
   it('verifies local ES256 tokens in jwt mode and trusts everyone when off', async () => {

@@ -22,20 +22,27 @@ export function bearerTokenOf(authorization: string | undefined): string | undef
   return authorization?.match(/^Bearer\s+(\S+)$/i)?.[1];
 }
 
+const cognitoIssuer = (userPoolId: string) =>
+  `https://cognito-idp.${userPoolId.split('_')[0]}.amazonaws.com/${userPoolId}`;
+
 /**
  * Verifies Cognito tokens (ID or access) with AWS's own verifier: signature against the pool's
- * published keys (fetched once and cached), issuer, expiry, and the app client.
+ * published keys (fetched once and cached), issuer, expiry, and the app client. With an
+ * administrators' pool, tokens of either pool are accepted.
  */
 function cognitoVerifier(
   config: Extract<AuthConfig, { mode: 'cognito' }>,
   keys?: CognitoKeys,
 ): VerifyToken {
-  const verifier = CognitoJwtVerifier.create({
-    userPoolId: config.userPoolId,
-    clientId: config.clientId,
+  const pools = [config, ...(config.admins ? [config.admins] : [])].map((pool) => ({
+    userPoolId: pool.userPoolId,
+    clientId: pool.clientId,
     tokenUse: null,
-  });
-  if (keys) verifier.cacheJwks(keys as Parameters<typeof verifier.cacheJwks>[0]);
+  }));
+  const verifier = CognitoJwtVerifier.create(pools);
+  for (const pool of pools) {
+    if (keys) verifier.cacheJwks(keys as Parameters<typeof verifier.cacheJwks>[0], pool.userPoolId);
+  }
   return async (token) => (await verifier.verify(token)) as Readonly<Record<string, unknown>>;
 }
 
@@ -64,6 +71,10 @@ export function createTokenAuthenticator(
   const verify = verifierFor(config, options.cognitoKeys);
   if (verify === undefined || config.mode === 'off') return async () => TRUSTED_CALLER;
   const { adminGroup } = config;
+  const adminIssuer =
+    config.mode === 'cognito' && config.admins
+      ? cognitoIssuer(config.admins.userPoolId)
+      : undefined;
   return async (authorization) => {
     const token = bearerTokenOf(authorization);
     if (token === undefined) throw new UnauthenticatedError();
@@ -73,6 +84,6 @@ export function createTokenAuthenticator(
     } catch (error) {
       throw new UnauthenticatedError('The token is invalid or expired.', { cause: error });
     }
-    return callerFromClaims(claims, adminGroup);
+    return callerFromClaims(claims, adminGroup, adminIssuer);
   };
 }

@@ -86,6 +86,9 @@ describe('WebSocket API', () => {
       [CONFIG_ENV.authMode]: 'cognito',
       [CONFIG_ENV.userPoolId]: { Ref: logicalId(stack.users.userPool) },
       [CONFIG_ENV.userPoolClientId]: { Ref: logicalId(stack.users.client) },
+      // Admin rights only from the administrators' pool, as over HTTP.
+      [CONFIG_ENV.adminUserPoolId]: { Ref: logicalId(stack.admins.userPool) },
+      [CONFIG_ENV.adminUserPoolClientId]: { Ref: logicalId(stack.admins.client) },
       [CONFIG_ENV.tableName]: { Ref: logicalId(stack.orders.table) },
       [CONFIG_ENV.subscriptionsTableName]: { Ref: ids.table },
       [CONFIG_ENV.websocketCallbackUrl]: expect.anything(),

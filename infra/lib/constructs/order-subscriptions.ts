@@ -53,6 +53,14 @@ export interface OrderSubscriptionsProps {
   readonly userPoolClient: cognito.IUserPoolClient;
   /** The Cognito group of administrators. */
   readonly adminGroup: string;
+  /**
+   * The administrators' pool and client: only their tokens carry admin rights.
+   * @default - admin rights by group in the customers' pool
+   */
+  readonly admins?: {
+    readonly userPool: cognito.IUserPool;
+    readonly client: cognito.IUserPoolClient;
+  };
   /** `service` of the WebSocket function and of the reconciler. */
   readonly serviceNames: { readonly subscriptions: string; readonly reconciler: string };
   /** The services that publish order changes, for the `PublishFailures` alarm. */
@@ -131,6 +139,10 @@ export class OrderSubscriptions extends Construct {
         [RUNTIME_ENV.adminGroup]: props.adminGroup,
         [RUNTIME_ENV.userPoolId]: props.userPool.userPoolId,
         [RUNTIME_ENV.userPoolClientId]: props.userPoolClient.userPoolClientId,
+        ...(props.admins && {
+          [RUNTIME_ENV.adminUserPoolId]: props.admins.userPool.userPoolId,
+          [RUNTIME_ENV.adminUserPoolClientId]: props.admins.client.userPoolClientId,
+        }),
       },
     });
     this.reconciler = new OrderFunction(this, 'Reconciler', {
