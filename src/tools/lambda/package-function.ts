@@ -143,8 +143,13 @@ export async function makeCodeCache(
       ORDERS_TABLE_NAME: resources.tableName,
       ORDERS_QUEUE_URL: resources.queueUrl,
       ORDER_ALERTS_TOPIC_ARN: resources.topicArn,
-      // As the stack configures the API: claims come verified from API Gateway.
-      AUTH_MODE: 'apigateway',
+      // As the stack configures the API: claims come verified from API Gateway; the WebSocket
+      // function verifies Cognito tokens itself.
+      AUTH_MODE: options.entry === LAMBDA_ENTRIES.graphqlWs ? 'cognito' : 'apigateway',
+      COGNITO_USER_POOL_ID: `${REGION}_warmup`,
+      COGNITO_CLIENT_ID: 'warm-up',
+      SUBSCRIPTIONS_TABLE_NAME: 'warm-up-subscriptions',
+      WEBSOCKET_CALLBACK_URL: `https://warm-up.execute-api.${REGION}.amazonaws.com/live`,
     };
     const warmUpsFile = join(workdir, 'warm-ups.json');
     await writeFile(warmUpsFile, JSON.stringify(warmUpsFor(options.entry)));

@@ -74,4 +74,8 @@ export const WARM_UPS: Record<LambdaEntryName, readonly WarmUp[]> = {
       context: lambdaContext('warm-up'),
     },
   ],
+  // Their first events need an open WebSocket connection and the subscription table; the cache
+  // then holds their module top level only.
+  graphqlWs: [],
+  reconcileSubscriptions: [],
 };
