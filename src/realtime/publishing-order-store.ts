@@ -24,19 +24,16 @@ export function publishingOrderStore(
       onFailure(order, error);
     }
   };
-  return {
-    get: (id) => store.get(id),
-    listByCustomer: (query) => store.listByCustomer(query),
-    markDispatched: (id, dispatch, at) => store.markDispatched(id, dispatch, at),
-    listUndispatched: (before, limit, after) => store.listUndispatched(before, limit, after),
-    async create(order) {
-      await store.create(order);
-      await publishSafely(order);
-    },
-    async transition(change) {
-      const order = await store.transition(change);
-      await publishSafely(order);
-      return order;
-    },
+  // Every other method is the store's own, whatever the port grows to.
+  const publishing: OrderStore = Object.create(store);
+  publishing.create = async (order) => {
+    await store.create(order);
+    await publishSafely(order);
   };
+  publishing.transition = async (change) => {
+    const order = await store.transition(change);
+    await publishSafely(order);
+    return order;
+  };
+  return publishing;
 }
