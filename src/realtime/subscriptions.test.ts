@@ -150,13 +150,11 @@ describe('ordersUpdated and allOrdersUpdated', () => {
   it("sends a customer's new orders and their changes, and every order to allOrdersUpdated", async () => {
     const customerId = `c-${randomUUID()}`;
     const client = t.client();
-    const subscribed = t.handled('$default');
+    const connected = t.handled('$connect');
     const mine = subscribe<Watched>(client, ORDERS_UPDATED, { customerId });
-    // connection_init, then subscribe: wait until the subscription is stored.
-    await subscribed;
-    await t.handled('$default');
     const everyone = subscribe<Watched>(client, ALL_ORDERS);
-    await t.handled('$default');
+    // connection_init and both subscribes: wait until both subscriptions are stored.
+    await t.handledCount('$default', await connected, 3);
 
     const other = await place();
     const id = await place(customerId);
@@ -364,8 +362,7 @@ describe('cleanup and catching up', () => {
     const connected = t.handled('$connect');
     const stream = subscribe(client, ALL_ORDERS);
     const connectionId = await connected;
-    await t.handled('$default', connectionId);
-    await t.handled('$default', connectionId);
+    await t.handledCount('$default', connectionId, 2);
     expect((await t.connectionItems(connectionId)).map((i) => i.sk)).toEqual(
       expect.arrayContaining(['connection', expect.stringMatching(/^sub#/)]),
     );
@@ -384,7 +381,7 @@ describe('cleanup and catching up', () => {
     raw.send({ type: 'connection_init' });
     await raw.nextMessage();
     raw.send({ type: 'subscribe', id: '1', payload: { query: ALL_ORDERS } });
-    await t.handled('$default', connectionId);
+    await t.handledCount('$default', connectionId, 2);
 
     const disconnected = t.handled('$disconnect', connectionId);
     raw.socket.terminate();

@@ -29,6 +29,8 @@ export interface TestRealtime {
   client(authorization?: string): Client;
   /** Resolves after the handler has handled the next event of this route (and connection). */
   handled(routeKey: string, connectionId?: string): Promise<string>;
+  /** Resolves once the handler has handled `count` events of this route on this connection in all. */
+  handledCount(routeKey: string, connectionId: string, count: number): Promise<void>;
   /** Every item of the subscription table. */
   items(): Promise<Record<string, unknown>[]>;
   /** Items of one connection. */
@@ -76,6 +78,10 @@ export async function startTestRealtime(
   const httpUrl = `http://127.0.0.1:${port}/graphql`;
   const wsUrl = `ws://127.0.0.1:${port}/graphql`;
   const clients: Client[] = [];
+  const seen: { routeKey: string; connectionId: string }[] = [];
+  realtime.websocket.events.on('handled', (event) => seen.push(event));
+  const countOf = (routeKey: string, connectionId: string) =>
+    seen.filter((e) => e.routeKey === routeKey && e.connectionId === connectionId).length;
   const scan = async (connectionId?: string) => {
     const { Items = [] } = await sys.clients.dynamo.send(
       connectionId
@@ -116,6 +122,16 @@ export async function startTestRealtime(
           resolve(event.connectionId);
         };
         realtime.websocket.events.on('handled', listener);
+      }),
+    handledCount: (routeKey, connectionId, count) =>
+      new Promise((resolve) => {
+        const check = () => {
+          if (countOf(routeKey, connectionId) < count) return;
+          realtime.websocket.events.off('handled', check);
+          resolve();
+        };
+        realtime.websocket.events.on('handled', check);
+        check();
       }),
     items: () => scan(),
     connectionItems: (connectionId) => scan(connectionId),
