@@ -7,7 +7,7 @@ import { toDocumentClient } from '../adapters/aws/document-client.js';
 import { DynamoDbOrderStore } from '../adapters/aws/dynamodb-order-store.js';
 import { createRealtimeDependencies } from '../adapters/aws/realtime-dependencies.js';
 import { SqsFailedRecordRouter } from '../adapters/aws/sqs-failed-records.js';
-import { parseConsumerConfig, parseConsumerConfig, parseRealtimeConfig } from '../config.js';
+import { parseConsumerConfig, parseRealtimeConfig } from '../config.js';
 import { createConsumerHandler } from '../consumer/create-consumer-handler.js';
 import { recordCompletionOnly } from '../domain/order-processing.js';
 import { orderSchema } from '../graphql/order-schema.js';
