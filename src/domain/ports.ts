@@ -79,7 +79,7 @@ export interface OrderStore {
     releaseClaim?: string,
   ): Promise<void>;
   /**
-   * Takes the dispatch claim of a `RECEIVED` order that still misses a side effect, when no
+   * Takes the dispatch claim of an order not cancelled that still misses a side effect, when no
    * other caller holds it (or its claim expired before `now`): the order as it now is, or
    * undefined when the claim was not taken.
    */

@@ -155,6 +155,39 @@ describe('sweepOrders', () => {
     expect(state.alerts.get(id)).toBeUndefined();
   });
 
+  it('announces an order whose alert failed once the consumer has taken it for processing', async () => {
+    // Prepare: its queue message went out, its alert did not, and the consumer took it.
+    snsFaults.fail('PublishCommand', 'server-error');
+    const request = orderRequest(`req-${randomUUID()}`, `c-${randomUUID()}`, randomUUID());
+    const outcome = await placeWithRetries(sys.deps, request, { maxAttempts: 1, giveUp: true });
+    expect(outcome.order).toBeUndefined();
+    const [stored] = (await readOrderSystemState(sys.clients, sys.resources)).orders.filter(
+      (o) => o.customerEmail === request.customerEmail,
+    );
+    expect(stored).toMatchObject({ queued: true, alerted: false, pending: true });
+    const id = stored?.id ?? '';
+    await sys.deps.store.transition({
+      id,
+      from: ['RECEIVED'],
+      to: 'PROCESSING',
+      at: new Date().toISOString(),
+    });
+
+    // Act
+    const summary = await sweepOrders(later(sys.deps, 61_000));
+
+    // Assess
+    expect(summary).toMatchObject({ found: 1, redispatched: 1, skipped: 0 });
+    const state = await readOrderSystemState(sys.clients, sys.resources);
+    expect(state.orders.find((o) => o.id === id)).toMatchObject({
+      status: 'PROCESSING',
+      alerted: true,
+      pending: false,
+    });
+    expect(state.alerts.get(id)).toBe(1);
+    expect(state.messages.get(id)).toBeUndefined();
+  });
+
   it('leaves an order alone while a live request holds its dispatch claim, and takes it over once the claim expires', async () => {
     // Prepare
     const id = await abandonedOrder();

@@ -354,14 +354,15 @@ export class DynamoDbOrderStore implements OrderStore {
             Key: { id },
             UpdateExpression: 'SET claimToken = :token, claimedUntil = :until',
             ConditionExpression:
-              'attribute_exists(#pending) AND #status = :received AND ' +
+              // Any status but cancelled: the consumer may take an order before its alert is sent.
+              'attribute_exists(#pending) AND #status <> :cancelled AND ' +
               '(attribute_not_exists(claimedUntil) OR claimedUntil < :now OR claimToken = :token)',
             ExpressionAttributeNames: { '#pending': UNDISPATCHED.attribute, '#status': 'status' },
             ExpressionAttributeValues: {
               ':token': claim.token,
               ':until': claim.until,
               ':now': now,
-              ':received': 'RECEIVED',
+              ':cancelled': 'CANCELLED',
             },
             ReturnValues: 'ALL_NEW',
           }),
