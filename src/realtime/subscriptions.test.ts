@@ -2,12 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { withCallBudget } from '../adapters/aws/call-budget.js';
 import { recordCompletionOnly } from '../domain/order-processing.js';
 import { createLocalSigningKey, LOCAL_ISSUER, type LocalSigningKey } from '../local/dev-tokens.js';
 import { orderInput, PLACE_ORDER } from '../testing/graphql-client.js';
 import { createTestOrderSystem, type TestOrderSystem } from '../testing/order-system.js';
 import { startTestRealtime, subscribe, type TestRealtime } from '../testing/realtime.js';
 import { processOrder } from '../use-cases/process-order.js';
+import { ALL_ORDERS as ALL_ORDERS_TOPIC } from './ports.js';
 import { reconcileSubscriptions } from './reconcile.js';
 
 const ORDER_UPDATED = 'subscription Watch($id: ID!) { orderUpdated(id: $id) { id status } }';
@@ -441,5 +443,18 @@ describe('cleanup and catching up', () => {
     await local.stop();
 
     expect(await local.items()).toEqual([]);
+  });
+});
+
+describe('publishing within a request', () => {
+  it('makes no subscription-table or connection call once the budget of its request has run out', async () => {
+    const spent = <T>(work: () => Promise<T>) => withCallBudget(0, work);
+
+    await expect(
+      spent(() => t.realtime.registry.subscribersOf([ALL_ORDERS_TOPIC])),
+    ).rejects.toMatchObject({ name: 'AbortError' });
+    await expect(
+      spent(() => t.realtime.gateway.send(`gone-${randomUUID()}`, '{}')),
+    ).rejects.toMatchObject({ name: 'AbortError' });
   });
 });

@@ -5,6 +5,7 @@ import {
   PostToConnectionCommand,
 } from '@aws-sdk/client-apigatewaymanagementapi';
 import { type ConnectionGateway, ConnectionGoneError } from '../../realtime/ports.js';
+import { callOptions } from './call-budget.js';
 
 /**
  * Headers the close reason travels in. API Gateway ignores them (its clients always see 1000); the
@@ -23,6 +24,7 @@ export class ApiGatewayConnectionGateway implements ConnectionGateway {
     try {
       await this.client.send(
         new PostToConnectionCommand({ ConnectionId: connectionId, Data: message }),
+        callOptions(),
       );
     } catch (error) {
       if (isGone(error)) throw new ConnectionGoneError(connectionId, { cause: error });
@@ -44,7 +46,7 @@ export class ApiGatewayConnectionGateway implements ConnectionGateway {
       { step: 'build', name: 'closeReason' },
     );
     try {
-      await this.client.send(command);
+      await this.client.send(command, callOptions());
     } catch (error) {
       if (!isGone(error)) throw error;
     }

@@ -16,6 +16,7 @@ import type {
   SubscriptionRegistry,
   Topic,
 } from '../../realtime/ports.js';
+import { callOptions } from './call-budget.js';
 
 /** Names of the subscription table's indexes; the CDK stack and the local setup create the same. */
 export const SUBSCRIPTION_TABLE_INDEXES = {
@@ -89,6 +90,7 @@ export class DynamoDbSubscriptionRegistry implements SubscriptionRegistry {
           [SUBSCRIPTION_TTL_ATTRIBUTE]: expiresAt(connection.connectedAt),
         },
       }),
+      callOptions(),
     );
   }
 
@@ -99,6 +101,7 @@ export class DynamoDbSubscriptionRegistry implements SubscriptionRegistry {
         Key: { connectionId, sk: CONNECTION },
         ConsistentRead: true,
       }),
+      callOptions(),
     );
     if (Item === undefined) return undefined;
     return {
@@ -196,6 +199,7 @@ export class DynamoDbSubscriptionRegistry implements SubscriptionRegistry {
           ExpressionAttributeValues: { ':order': 'order#' },
           ...(start && { ExclusiveStartKey: start }),
         }),
+        callOptions(),
       );
       items.push(...(page.Items ?? []));
       start = page.LastEvaluatedKey;
@@ -219,7 +223,7 @@ export class DynamoDbSubscriptionRegistry implements SubscriptionRegistry {
   /** Sends a conditional write; false when its condition failed. */
   private async conditionally(command: PutCommand | UpdateCommand): Promise<boolean> {
     try {
-      await this.client.send(command as PutCommand);
+      await this.client.send(command as PutCommand, callOptions());
       return true;
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return false;
@@ -250,6 +254,7 @@ export class DynamoDbSubscriptionRegistry implements SubscriptionRegistry {
           TableName: this.tableName,
           ...(start && { ExclusiveStartKey: start }),
         }),
+        callOptions(),
       );
       yield page;
       start = page.LastEvaluatedKey;
@@ -265,6 +270,7 @@ export class DynamoDbSubscriptionRegistry implements SubscriptionRegistry {
       for (let attempt = 0; pending && pending.length > 0 && attempt < 5; attempt++) {
         const { UnprocessedItems } = await this.client.send(
           new BatchWriteCommand({ RequestItems: { [this.tableName]: pending } }),
+          callOptions(),
         );
         pending = UnprocessedItems?.[this.tableName] as Record<string, unknown>[] | undefined;
       }
