@@ -32,16 +32,21 @@ const later = (deps: OrderDependencies, ms: number): OrderDependencies => ({
   clock: () => new Date(Date.now() + ms),
 });
 
-/** A client that gives up after its first failure, leaving its order stored but not queued. */
-async function abandonedOrder() {
-  sqsFaults.fail('SendMessageCommand', 'server-error');
+/**
+ * A client that gives up after its first failure, leaving its order stored but not queued (or,
+ * with `unsent: 'alert'`, queued but not announced).
+ */
+async function abandonedOrder(unsent: 'message' | 'alert' = 'message') {
+  if (unsent === 'message') sqsFaults.fail('SendMessageCommand', 'server-error');
+  else snsFaults.fail('PublishCommand', 'server-error');
   const request = orderRequest(`req-${randomUUID()}`, `c-${randomUUID()}`, randomUUID());
   const outcome = await placeWithRetries(sys.deps, request, { maxAttempts: 1, giveUp: true });
   expect(outcome.order).toBeUndefined();
   const [stored] = (await readOrderSystemState(sys.clients, sys.resources)).orders.filter(
     (o) => o.customerEmail === request.customerEmail,
   );
-  expect(stored).toMatchObject({ queued: false, alerted: true, pending: true });
+  const queued = unsent !== 'message';
+  expect(stored).toMatchObject({ queued, alerted: !queued, pending: true });
   return stored?.id ?? '';
 }
 
@@ -157,15 +162,7 @@ describe('sweepOrders', () => {
 
   it('announces an order whose alert failed once the consumer has taken it for processing', async () => {
     // Prepare: its queue message went out, its alert did not, and the consumer took it.
-    snsFaults.fail('PublishCommand', 'server-error');
-    const request = orderRequest(`req-${randomUUID()}`, `c-${randomUUID()}`, randomUUID());
-    const outcome = await placeWithRetries(sys.deps, request, { maxAttempts: 1, giveUp: true });
-    expect(outcome.order).toBeUndefined();
-    const [stored] = (await readOrderSystemState(sys.clients, sys.resources)).orders.filter(
-      (o) => o.customerEmail === request.customerEmail,
-    );
-    expect(stored).toMatchObject({ queued: true, alerted: false, pending: true });
-    const id = stored?.id ?? '';
+    const id = await abandonedOrder('alert');
     await sys.deps.store.transition({
       id,
       from: ['RECEIVED'],
