@@ -23,7 +23,8 @@ const imported = performance.now();
 const context = { ...JSON.parse(contextJson), getRemainingTimeInMillis: () => 30_000 };
 const response = await handler(JSON.parse(eventJson), context, () => undefined);
 const answered = performance.now();
-const body = JSON.parse(response.body);
+// A WebSocket `$connect` answers with a status and headers only.
+const body = response.body === undefined ? {} : JSON.parse(response.body);
 // A null root field (an unknown order) would mean the request never reached the store.
 const answeredNull = Object.values(body.data ?? {}).some((value) => value === null);
 if (response.statusCode !== 200 || body.errors || answeredNull) {

@@ -1,5 +1,12 @@
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, Context } from 'aws-lambda';
 
+/**
+ * The issuer of the bench's admin claims; the bench sets the function's `ADMIN_ISSUER` to it, as
+ * the stack sets it to the administrators' pool.
+ */
+export const BENCH_ADMIN_ISSUER =
+  'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_benchadmins';
+
 /** An API Gateway HTTP API (payload v2) event carrying a GraphQL POST from an authorized admin, as Lambda receives it. */
 export function graphqlHttpEvent(
   query: string,
@@ -32,7 +39,14 @@ export function graphqlHttpEvent(
       },
       // As API Gateway's JWT authorizer passes them on: an admin may place and read any order.
       authorizer: {
-        jwt: { claims: { sub: 'bench-admin', 'cognito:groups': '[admins]' }, scopes: null },
+        jwt: {
+          claims: {
+            sub: 'bench-admin',
+            'cognito:groups': '[admins]',
+            iss: BENCH_ADMIN_ISSUER,
+          },
+          scopes: null,
+        },
       },
       requestId,
       routeKey: 'POST /graphql',

@@ -49,11 +49,15 @@ export function lambdaLikeEnv(
   endpoints: BenchEndpoints,
   taskRoot: string,
   warn: (line: string) => void,
+  /** Local values of further references (e.g. the subscription table), by variable name. */
+  references: Readonly<Record<string, string>> = {},
 ): Record<string, string> {
   const own: Record<string, string> = {};
   for (const [name, value] of Object.entries(fn.environment)) {
     const fromResource = FROM_RESOURCES[name];
+    const reference = references[name];
     if (typeof value === 'string') own[name] = value;
+    else if (reference !== undefined) own[name] = reference;
     else if (fromResource) own[name] = fromResource(resources);
     else {
       warn(`The bench has no local value for ${name} (${JSON.stringify(value)}): using 'bench'`);

@@ -1,5 +1,6 @@
 // npm run bench: the GraphQL function's package size, its cold start made the way Lambda makes
-// one, and its warm latency, each as a ratio to a baseline measured in the same run.
+// one (and the WebSocket function's, on its first `$connect`), and its warm latency, each as a
+// ratio to a baseline measured in the same run.
 import { execFileSync, fork } from 'node:child_process';
 import { chmod, copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -12,6 +13,8 @@ import { toDocumentClient } from '../adapters/aws/document-client.js';
 import { createOrderDependencies } from '../adapters/aws/order-dependencies.js';
 import { startEmulators } from '../local/emulators.js';
 import { ensureResources } from '../local/resources.js';
+import { ensureSubscriptionTable } from '../local/subscription-resources.js';
+import { connectEvent } from '../local/websocket-events.js';
 import { PACKAGE_FILES } from '../startup/package-files.js';
 import { ensureNodeBinary } from '../tools/lambda/node-binary.js';
 import { buildFunctionPackage, makeCodeCache } from '../tools/lambda/package-function.js';
@@ -20,7 +23,13 @@ import { BASELINE_COMMIT, BASELINE_RUNTIME, baselinePackage } from './baseline-p
 import { buildBundle } from './bundle.js';
 import { type ColdStartVariant, measureColdStarts } from './cold-start.js';
 import { startDelayProxy } from './delay-proxy.js';
-import { graphqlHttpEvent, lambdaContext, OPERATIONS, placeOrderInput } from './events.js';
+import {
+  BENCH_ADMIN_ISSUER,
+  graphqlHttpEvent,
+  lambdaContext,
+  OPERATIONS,
+  placeOrderInput,
+} from './events.js';
 import { benchCertificate, startHttpsDynamo } from './https-dynamodb.js';
 import { type BenchEndpoints, lambdaLikeEnv, readOnlyPackage } from './lambda-like.js';
 import { type Comparison, compare, comparisonTable, wallTimes } from './report.js';
@@ -32,6 +41,8 @@ const COLD_ROUNDS = Number(process.env.BENCH_COLD_ROUNDS ?? 20);
 const WARM_ROUNDS = Number(process.env.BENCH_WARM_ROUNDS ?? 150);
 const LATENCY_ROUNDS = Number(process.env.BENCH_LATENCY_ROUNDS ?? 40);
 const WARMUP_ROUNDS = 20;
+/** The cold-start variant of the WebSocket function (a name BENCH_COLD_VARIANTS can choose). */
+const WS_VARIANT = 'WebSocket $connect';
 /** Bundle and code cache together, as shipped (the source map is counted apart). */
 const PACKAGE_TARGET_BYTES = 2.5 * 1024 * 1024;
 const REGION = 'us-east-1';
@@ -117,6 +128,7 @@ async function main() {
     throw new Error(`The stack runs ${fn.runtime}, the bench measures ${LAMBDA_NODE.runtime}`);
   }
   const flags = lambdaV8Flags(fn.memoryMb);
+  const wsFn = deployedFunction(LAMBDA_ENTRIES.graphqlWs);
   const node = await ensureNodeBinary(LAMBDA_NODE.version, log);
   const baselineNode = await ensureNodeBinary(BASELINE_RUNTIME.node, log);
   const tls = await benchCertificate();
@@ -146,6 +158,7 @@ async function main() {
       queue: 'bench-orders',
       topic: 'bench-order-alerts',
     });
+    const subscriptionsTable = await ensureSubscriptionTable(clients, 'bench-subscriptions');
     const endpoints: BenchEndpoints = {
       dynamodb: dynamo.endpoint,
       sqs: emulators.messagingEndpoint,
@@ -158,6 +171,12 @@ async function main() {
       dir: join(built, 'graphql'),
       entry: LAMBDA_ENTRIES.graphql,
       memoryMb: fn.memoryMb,
+      log,
+    });
+    const ws = await buildFunctionPackage({
+      dir: join(built, 'graphql-ws'),
+      entry: LAMBDA_ENTRIES.graphqlWs,
+      memoryMb: wsFn.memoryMb,
       log,
     });
     const getOnly = await buildFunctionPackage({
@@ -193,6 +212,7 @@ async function main() {
       ]),
       rejected: await readOnlyPackage(foreign, join(workdir, 'task-rejected-cache')),
       getOnly: await readOnlyPackage(join(built, 'get-only'), join(workdir, 'task-get-only')),
+      ws: await readOnlyPackage(join(built, 'graphql-ws'), join(workdir, 'task-graphql-ws')),
       baseline: await readOnlyPackage(baseline, join(workdir, 'task-baseline')),
     };
     const driver = join(workdir, 'cold-start-driver.mjs');
@@ -210,7 +230,19 @@ async function main() {
       JSON.stringify(lambdaContext('cold-start')),
       tls.certFile,
     ];
-    const envFor = (taskRoot: string) => lambdaLikeEnv(fn, resources, endpoints, taskRoot, log);
+    // The subscription table has no subscriber: every publish after a write finds none. The
+    // management API is never called then; its URL only has to parse.
+    const references = {
+      SUBSCRIPTIONS_TABLE_NAME: subscriptionsTable,
+      WEBSOCKET_CALLBACK_URL: `https://bench.execute-api.${REGION}.amazonaws.com/live`,
+      COGNITO_USER_POOL_ID: `${REGION}_bench`,
+      COGNITO_CLIENT_ID: 'bench',
+      COGNITO_ADMIN_USER_POOL_ID: `${REGION}_benchadmins`,
+      COGNITO_ADMIN_CLIENT_ID: 'bench-admins',
+      ADMIN_ISSUER: BENCH_ADMIN_ISSUER,
+    };
+    const envFor = (taskRoot: string) =>
+      lambdaLikeEnv(fn, resources, endpoints, taskRoot, log, references);
     const asDeployed = (name: string, taskRoot: string): ColdStartVariant => ({
       name,
       node,
@@ -218,6 +250,21 @@ async function main() {
       env: envFor(taskRoot),
       cwd: taskRoot,
     });
+    // A handshake whose token comes with `connection_init`, as graphql-ws clients send it: the
+    // handler checks the subprotocol and stores the connection (one PutItem).
+    const wsConnect = [
+      'handler',
+      JSON.stringify(
+        connectEvent({
+          connectionId: 'cold-start',
+          connectedAt: Date.now(),
+          headers: { 'Sec-WebSocket-Protocol': 'graphql-transport-ws' },
+        }),
+      ),
+      JSON.stringify(lambdaContext('cold-start')),
+      tls.certFile,
+    ];
+    const wsEnv = lambdaLikeEnv(wsFn, resources, endpoints, packages.ws, log, references);
     const baselineEnv = {
       ...envFor(packages.baseline),
       NODE_OPTIONS: BASELINE_RUNTIME.nodeOptions,
@@ -228,6 +275,13 @@ async function main() {
       asDeployed('no code cache', packages.noCache),
       asDeployed('rejected code cache', packages.rejected),
       asDeployed('hand-written GetCommand', packages.getOnly),
+      {
+        name: WS_VARIANT,
+        node,
+        args: [...lambdaV8Flags(wsFn.memoryMb), driver, packages.ws, ...wsConnect],
+        env: wsEnv,
+        cwd: packages.ws,
+      },
       {
         name: `${BASELINE_COMMIT} as deployed`,
         node: baselineNode,
@@ -259,7 +313,9 @@ async function main() {
     const coldOf = (name: string) => wallTimes(cold[name] ?? []);
     const rejectionsIn = (name: string) =>
       (cold[name] ?? []).filter((run) => run.stdout.includes('"CodeCacheRejected":1')).length;
-    if (rejectionsIn('as deployed') > 0) throw new Error('V8 rejected the deployed code cache');
+    for (const name of ['as deployed', WS_VARIANT]) {
+      if (rejectionsIn(name) > 0) throw new Error(`V8 rejected the code cache of ${name}`);
+    }
     if (cold['rejected code cache'] && rejectionsIn('rejected code cache') !== COLD_ROUNDS) {
       throw new Error('A rejected cache was not logged once per cold start');
     }
@@ -308,6 +364,9 @@ async function main() {
       ['as deployed', 'no code cache'],
       ['as deployed', 'node -e 0'],
       [gets, 'node -e 0'],
+      [WS_VARIANT, 'node -e 0'],
+      [WS_VARIANT, gets],
+      [WS_VARIANT, 'as deployed'],
       [baselineName, node22],
       [onNode24, baselineName],
     ];
@@ -325,7 +384,9 @@ async function main() {
         return `| ${name} | ${importMs.toFixed(1)} | ${firstMs.toFixed(1)} |`;
       });
     const bytes = made.bytes;
-    const shipped = (bytes[PACKAGE_FILES.app] ?? 0) + (bytes[PACKAGE_FILES.cache] ?? 0);
+    const shippedOf = (of: Readonly<Record<string, number>>) =>
+      (of[PACKAGE_FILES.app] ?? 0) + (of[PACKAGE_FILES.cache] ?? 0);
+    const shipped = shippedOf(bytes);
     const kb = (n = 0) => `${(n / 1024).toFixed(0)} KB`;
     console.log(
       [
@@ -340,8 +401,9 @@ async function main() {
         ...Object.entries(bytes).map(([file, n]) => `| ${file} | ${kb(n)} |`),
         `| bundle + code cache | **${kb(shipped)}** (${shipped <= PACKAGE_TARGET_BYTES ? '≤ 2.5 MB ✓' : '> 2.5 MB ✗'}) |`,
         `| hand-written GetCommand function | ${kb(getOnly.bytes[PACKAGE_FILES.app])} |`,
+        `| WebSocket function, bundle + code cache | ${kb(shippedOf(ws.bytes))} |`,
         '',
-        `## Cold start: new process → handler loaded → first order(id) answered (${COLD_ROUNDS} rounds)`,
+        `## Cold start: new process → handler loaded → first order(id) (WebSocket function: first \`$connect\`, ${wsFn.memoryMb} MB flags) answered (${COLD_ROUNDS} rounds)`,
         '',
         comparisonTable(coldComparisons),
         '',
@@ -368,7 +430,12 @@ async function main() {
       memoryMb: fn.memoryMb,
       rounds: { cold: COLD_ROUNDS, warm: WARM_ROUNDS, latency: LATENCY_ROUNDS },
       awsLikeLatencyMs: AWS_LIKE_LATENCY_MS,
-      package: { bytes, codeCache: made.cache, getCommandAloneBytes: getOnly.bytes },
+      package: {
+        bytes,
+        codeCache: made.cache,
+        getCommandAloneBytes: getOnly.bytes,
+        webSocket: { bytes: ws.bytes, codeCache: ws.cache },
+      },
       coldStart: coldComparisons,
       warm: warmTable,
       warmWithLatency: latencyTable,

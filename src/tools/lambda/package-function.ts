@@ -21,6 +21,7 @@ import { fromRepoRoot, REPO_ROOT } from '../../../infra/lib/repo-paths.js';
 import { createAwsClients } from '../../adapters/aws/clients.js';
 import { startEmulators } from '../../local/emulators.js';
 import { ensureResources } from '../../local/resources.js';
+import { ensureSubscriptionTable } from '../../local/subscription-resources.js';
 import { type CodeCacheInfo, PACKAGE_FILES } from '../../startup/package-files.js';
 import { lambdaRuntimeEnv } from './lambda-process.js';
 import { ensureNodeBinary } from './node-binary.js';
@@ -135,6 +136,8 @@ export async function makeCodeCache(
       queue: 'warm-up-orders',
       topic: 'warm-up-alerts',
     });
+    // The subscription functions' warm-ups read and write it.
+    const subscriptionsTable = await ensureSubscriptionTable(clients, 'warm-up-subscriptions');
     const env = {
       ...lambdaRuntimeEnv({ functionName: 'warm-up', memoryMb, region: REGION, taskRoot: dir }),
       AWS_ENDPOINT_URL_DYNAMODB: emulators.dynamodbEndpoint,
@@ -148,7 +151,7 @@ export async function makeCodeCache(
       AUTH_MODE: options.entry === LAMBDA_ENTRIES.graphqlWs ? 'cognito' : 'apigateway',
       COGNITO_USER_POOL_ID: `${REGION}_warmup`,
       COGNITO_CLIENT_ID: 'warm-up',
-      SUBSCRIPTIONS_TABLE_NAME: 'warm-up-subscriptions',
+      SUBSCRIPTIONS_TABLE_NAME: subscriptionsTable,
       WEBSOCKET_CALLBACK_URL: `https://warm-up.execute-api.${REGION}.amazonaws.com/live`,
     };
     const warmUpsFile = join(workdir, 'warm-ups.json');

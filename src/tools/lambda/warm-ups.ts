@@ -1,6 +1,7 @@
 import type { Context } from 'aws-lambda';
 import type { LambdaEntryName } from '../../../infra/bundling.js';
 import { graphqlHttpEvent, lambdaContext, OPERATIONS } from '../../bench/events.js';
+import { connectEvent, disconnectEvent } from '../../local/websocket-events.js';
 
 /** One invocation run before a function's code cache is taken. */
 export interface WarmUp {
@@ -12,6 +13,22 @@ export interface WarmUp {
 }
 
 const now = new Date('2026-01-01T00:00:00.000Z');
+
+/** An EventBridge schedule's event. */
+const SCHEDULED = {
+  version: '0',
+  id: 'warm-up',
+  'detail-type': 'Scheduled Event',
+  source: 'aws.events',
+  account: '123456789012',
+  time: now.toISOString(),
+  region: 'us-east-1',
+  resources: [],
+  detail: {},
+};
+
+/** The WebSocket connection the warm-ups open and close. */
+const WS_CONNECTION = { connectionId: 'warm-up', connectedAt: now.getTime() };
 
 /**
  * The invocations each function runs before its cache is taken: its most frequent request, so
@@ -60,22 +77,36 @@ export const WARM_UPS: Record<LambdaEntryName, readonly WarmUp[]> = {
     {
       name: 'a scheduled sweep',
       handler: 'handler',
-      event: {
-        version: '0',
-        id: 'warm-up',
-        'detail-type': 'Scheduled Event',
-        source: 'aws.events',
-        account: '123456789012',
-        time: now.toISOString(),
-        region: 'us-east-1',
-        resources: [],
-        detail: {},
-      },
+      event: SCHEDULED,
       context: lambdaContext('warm-up'),
     },
   ],
-  // Their first events need an open WebSocket connection and the subscription table; the cache
-  // then holds their module top level only.
-  graphqlWs: [],
-  reconcileSubscriptions: [],
+  // The handshake and the close of a connection whose token comes with `connection_init`: both
+  // reach the subscription table only (a `connection_init` would verify a token against Cognito's
+  // keys and answer through API Gateway, neither of which a warm-up can reach).
+  graphqlWs: [
+    {
+      name: '$connect',
+      handler: 'handler',
+      event: connectEvent({
+        ...WS_CONNECTION,
+        headers: { 'Sec-WebSocket-Protocol': 'graphql-transport-ws' },
+      }),
+      context: lambdaContext('warm-up'),
+    },
+    {
+      name: '$disconnect',
+      handler: 'handler',
+      event: disconnectEvent({ ...WS_CONNECTION, statusCode: 1000 }),
+      context: lambdaContext('warm-up'),
+    },
+  ],
+  reconcileSubscriptions: [
+    {
+      name: 'a scheduled reconciliation',
+      handler: 'handler',
+      event: SCHEDULED,
+      context: lambdaContext('warm-up'),
+    },
+  ],
 };
