@@ -34,7 +34,15 @@ describe('parseConfig', () => {
       introspection: false,
       sandbox: true,
       auth: { mode: 'apigateway', adminGroup: 'admins' },
+      alerts: 'each',
     });
+  });
+
+  it('reads the digest alert mode, in any case, and refuses another', () => {
+    expect(parseConfig({ ...complete, ALERT_MODE: 'Digest' }).alerts).toBe('digest');
+    expect(problemsOf({ ...complete, ALERT_MODE: 'hourly' })).toEqual([
+      'ALERT_MODE must be one of each, digest',
+    ]);
   });
 
   it('names every missing or malformed variable at once', () => {

@@ -1,3 +1,5 @@
+import type { AlertMode } from './use-cases/dependencies.js';
+
 /**
  * Runtime configuration, read once at start from environment variables.
  * The variable names are the keys the CDK stack sets on each function.
@@ -12,6 +14,8 @@ export interface AppConfig {
   /** Whether GET on the endpoint serves the Apollo Sandbox landing page. @default false */
   readonly sandbox: boolean;
   readonly auth: AuthConfig;
+  /** How administrators hear of new orders (`ALERT_MODE`). @default 'each' */
+  readonly alerts: AlertMode;
 }
 
 /**
@@ -80,6 +84,7 @@ export const CONFIG_ENV = {
   adminUserPoolClientId: 'COGNITO_ADMIN_CLIENT_ID',
   subscriptionsTableName: 'SUBSCRIPTIONS_TABLE_NAME',
   websocketCallbackUrl: 'WEBSOCKET_CALLBACK_URL',
+  alerts: 'ALERT_MODE',
 } as const;
 
 type Key = keyof typeof CONFIG_ENV;
@@ -160,6 +165,7 @@ export function parseConfig(env: Env = process.env): AppConfig {
     introspection: read.flag('introspection'),
     sandbox: read.flag('sandbox'),
     auth: parseAuth(read),
+    alerts: read.oneOf('alerts', ['each', 'digest'], 'each'),
   });
 }
 

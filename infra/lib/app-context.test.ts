@@ -15,9 +15,11 @@ describe('readOrderStackContext', () => {
         retainData: 'false',
         alarmEmail: 'oncall@example.com',
         runbookBaseUrl: 'https://git.example.com/shop/blob/main/',
+        alertDigestMinutes: '5',
       }),
     ).toEqual({
       adminEmail: 'ops@example.com',
+      alertDigestMinutes: 5,
       alarmEmail: 'oncall@example.com',
       runbookBaseUrl: 'https://git.example.com/shop/blob/main/',
       allowedOrigins: ['https://a.example.com', 'https://b.example.com'],
@@ -30,6 +32,7 @@ describe('readOrderStackContext', () => {
   it('leaves every option to its default when no context is given', () => {
     expect(read({})).toEqual({
       adminEmail: undefined,
+      alertDigestMinutes: undefined,
       alarmEmail: undefined,
       allowedOrigins: undefined,
       graphqlIntrospection: undefined,
@@ -37,6 +40,12 @@ describe('readOrderStackContext', () => {
       retainData: undefined,
       runbookBaseUrl: undefined,
     });
+  });
+
+  it('rejects a digest interval that is not a whole number', () => {
+    expect(() => read({ alertDigestMinutes: 'often' })).toThrow(
+      /alertDigestMinutes must be a whole number/,
+    );
   });
 
   it('rejects a flag that is neither true nor false', () => {

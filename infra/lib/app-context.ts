@@ -4,6 +4,7 @@ import type { OrderStackProps } from './order-stack.js';
 /** Context keys the app reads (`cdk deploy -c key=value`). */
 export const CONTEXT_KEYS = {
   adminEmail: 'adminEmail',
+  alertDigestMinutes: 'alertDigestMinutes',
   alarmEmail: 'alarmEmail',
   allowedOrigins: 'allowedOrigins',
   graphqlIntrospection: 'graphqlIntrospection',
@@ -43,8 +44,16 @@ function email(node: Node, key: string): string | undefined {
   return value;
 }
 
+function wholeNumber(node: Node, key: string): number | undefined {
+  const value: unknown = node.tryGetContext(key);
+  if (value === undefined || value === null || value === '') return undefined;
+  const number = Number(value);
+  if (!Number.isInteger(number)) throw new ContextError(key, 'must be a whole number');
+  return number;
+}
+
 /**
- * Reads the stack's options from CDK context: `adminEmail`, `alarmEmail`, `allowedOrigins`
+ * Reads the stack's options from CDK context: `adminEmail`, `alarmEmail`, `alertDigestMinutes`, `allowedOrigins`
  * (comma-separated), `runbookBaseUrl`, and the flags `graphqlIntrospection`, `graphqlSandbox`, `retainData`.
  */
 export function readOrderStackContext(node: Node): OrderStackProps {
@@ -55,6 +64,7 @@ export function readOrderStackContext(node: Node): OrderStackProps {
   return {
     adminEmail: email(node, CONTEXT_KEYS.adminEmail),
     alarmEmail: email(node, CONTEXT_KEYS.alarmEmail),
+    alertDigestMinutes: wholeNumber(node, CONTEXT_KEYS.alertDigestMinutes),
     allowedOrigins: origins,
     graphqlIntrospection: flag(node, CONTEXT_KEYS.graphqlIntrospection),
     graphqlSandbox: flag(node, CONTEXT_KEYS.graphqlSandbox),

@@ -2,7 +2,7 @@ import { App } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { CONFIG_ENV } from '../../src/config.js';
-import { OrderStack } from './order-stack.js';
+import { MAX_ALERT_DIGEST_MINUTES, OrderStack } from './order-stack.js';
 import { logicalId, propertiesOf } from './testing/template-queries.js';
 
 const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
@@ -54,4 +54,45 @@ describe('a throw-away stack', () => {
       Match.stringLikeRegexp('-c adminEmail=ops@example.com'),
     );
   });
+});
+
+describe('a stack sending alert digests', () => {
+  const digestApp = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  const digestStack = new OrderStack(digestApp, 'DigestOrderSystem', {
+    retainData: false,
+    alertDigestMinutes: 2,
+  });
+  const digestTemplate = Template.fromStack(digestStack);
+  const variablesOf = (name: keyof OrderStack['functions']) =>
+    (
+      propertiesOf(digestTemplate, logicalId(digestStack.functions[name].function)) as {
+        Environment: { Variables: Record<string, unknown> };
+      }
+    ).Environment.Variables;
+
+  it('puts the API and the sweeper in digest mode and runs the sweeper at the digest interval', () => {
+    expect(variablesOf('graphql')[CONFIG_ENV.alerts]).toBe('digest');
+    expect(variablesOf('sweepOrders')[CONFIG_ENV.alerts]).toBe('digest');
+    digestTemplate.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(2 minutes)',
+      Targets: [
+        Match.objectLike({
+          Arn: { 'Fn::GetAtt': [logicalId(digestStack.functions.sweepOrders.function), 'Arn'] },
+        }),
+      ],
+    });
+  });
+
+  it.each([0, 1.5, MAX_ALERT_DIGEST_MINUTES + 1])(
+    'refuses a digest every %s minutes',
+    (minutes) => {
+      expect(
+        () =>
+          new OrderStack(new App(), 'BadDigest', {
+            retainData: false,
+            alertDigestMinutes: minutes,
+          }),
+      ).toThrow(/alertDigestMinutes must be a whole number of minutes from 1 to 10/);
+    },
+  );
 });

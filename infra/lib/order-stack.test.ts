@@ -318,6 +318,11 @@ describe('functions', () => {
     });
   });
 
+  it('sends one alert per order by default: the API and the sweeper both say so', () => {
+    expect(environmentOf('graphql')[CONFIG_ENV.alerts]).toBe('each');
+    expect(environmentOf('sweepOrders')[CONFIG_ENV.alerts]).toBe('each');
+  });
+
   it('never sets AWS_REGION, which Lambda provides', () => {
     for (const name of functionNames) {
       expect(environmentOf(name)).not.toHaveProperty(CONFIG_ENV.region);

@@ -43,6 +43,12 @@ export const CONSUMER_MAX_CONCURRENCY = 50;
 /** How often the sweeper looks for orders whose queue message or alert was never sent. */
 export const SWEEP_INTERVAL = Duration.minutes(5);
 
+/**
+ * The longest digest interval: the sweeper then still runs well within its heartbeat alarm's
+ * 15-minute window, and an order is listed before it counts as stranded.
+ */
+export const MAX_ALERT_DIGEST_MINUTES = 10;
+
 /** Props of {@link OrderStack}. */
 export interface OrderStackProps extends StackProps {
   /**
@@ -82,6 +88,13 @@ export interface OrderStackProps extends StackProps {
    * @default DEFAULT_THROTTLE (50/s, burst 100): raise it for a busy shop (docs/scale-and-cost.md)
    */
   readonly apiThrottle?: { readonly rateLimit: number; readonly burstLimit: number };
+  /**
+   * Send new-order alerts as a digest every so many minutes (1 to 10) instead of one per order:
+   * the sweeper then runs at this interval and lists the orders received since its last run in
+   * one alert (docs/scale-and-cost.md). Use it when a shop is busier than an inbox can follow.
+   * @default - one alert per order, sent by the request that placed it
+   */
+  readonly alertDigestMinutes?: number;
   /**
    * Keep data when the stack is deleted: the table and user pool are retained and protected
    * against deletion, and logs and keys are kept. Set false only for throw-away stacks.
@@ -161,12 +174,29 @@ export class OrderStack extends Stack {
       retain,
     });
 
+    const digestMinutes = props.alertDigestMinutes;
+    if (
+      digestMinutes !== undefined &&
+      !(
+        Number.isInteger(digestMinutes) &&
+        digestMinutes >= 1 &&
+        digestMinutes <= MAX_ALERT_DIGEST_MINUTES
+      )
+    ) {
+      throw new Error(
+        `alertDigestMinutes must be a whole number of minutes from 1 to ${MAX_ALERT_DIGEST_MINUTES}, not ${digestMinutes}.`,
+      );
+    }
+    const sweepInterval =
+      digestMinutes === undefined ? SWEEP_INTERVAL : Duration.minutes(digestMinutes);
     const shared = {
       [RUNTIME_ENV.tableName]: table.table.tableName,
       [RUNTIME_ENV.queueUrl]: queues.queue.queueUrl,
       [RUNTIME_ENV.topicArn]: alerts.topic.topicArn,
       [RUNTIME_ENV.metricsNamespace]: METRICS_NAMESPACE,
     };
+    // The API and the sweeper must agree: in digest mode the API sends no alert, the sweeper does.
+    const alertMode = { [RUNTIME_ENV.alerts]: digestMinutes === undefined ? 'each' : 'digest' };
     const functionDefaults = { logRemovalPolicy: keep } as const;
 
     // 1024 MB: Apollo's start-up is CPU-bound and Lambda's CPU grows with memory, so cold starts
@@ -185,6 +215,7 @@ export class OrderStack extends Stack {
         [RUNTIME_ENV.authMode]: 'apigateway',
         [RUNTIME_ENV.adminGroup]: ADMIN_GROUP,
         [RUNTIME_ENV.adminIssuer]: cognitoIssuer(admins.userPool),
+        ...alertMode,
       },
     });
     // 512 MB: I/O-bound work on small batches; half the API's memory, still a quick start.
@@ -209,7 +240,7 @@ export class OrderStack extends Stack {
       description: 'Order system sweeper: re-dispatches orders whose side effects never completed',
       memorySize: 512,
       timeout: Duration.seconds(60),
-      environment: { ...shared, [RUNTIME_ENV.serviceName]: SERVICE_NAMES.sweeper },
+      environment: { ...shared, ...alertMode, [RUNTIME_ENV.serviceName]: SERVICE_NAMES.sweeper },
     });
 
     table.grantItems(api.function, 'PutItem', 'GetItem', 'UpdateItem', 'BatchGetItem');
@@ -236,7 +267,7 @@ export class OrderStack extends Stack {
     alerts.grantPublish(sweeper.function);
     new events.Rule(this, 'SweepSchedule', {
       description: 'Runs the order sweeper',
-      schedule: events.Schedule.rate(SWEEP_INTERVAL),
+      schedule: events.Schedule.rate(sweepInterval),
       targets: [
         new targets.LambdaFunction(sweeper.function, {
           retryAttempts: 0,

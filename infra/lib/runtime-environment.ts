@@ -22,6 +22,7 @@ export const RUNTIME_ENV = {
   adminUserPoolClientId: 'COGNITO_ADMIN_CLIENT_ID',
   subscriptionsTableName: 'SUBSCRIPTIONS_TABLE_NAME',
   websocketCallbackUrl: 'WEBSOCKET_CALLBACK_URL',
+  alerts: 'ALERT_MODE',
 } as const;
 
 /** CloudWatch namespace of the metrics the code emits in embedded metric format. */

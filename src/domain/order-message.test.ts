@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { anOrder } from '../testing/orders.js';
 import {
+  DIGEST_MAX_ORDERS,
   InvalidOrderMessageError,
   newOrderAlert,
+  newOrdersDigest,
   parseOrderMessage,
   toOrderMessage,
 } from './order-message.js';
@@ -82,5 +84,38 @@ describe('newOrderAlert', () => {
       expect(text).not.toContain('cust-42');
       expect(text).not.toContain('ada@example.com');
     }
+  });
+});
+
+describe('newOrdersDigest', () => {
+  const at = (second: number) => `2026-11-01T10:00:${String(second).padStart(2, '0')}.000Z`;
+
+  it('lists each order on one line, oldest first, with the facts of a single alert', () => {
+    const orders = [
+      anOrder({ id: 'ord_b', createdAt: at(20), customerId: 'cust-42' }),
+      anOrder({ id: 'ord_a', createdAt: at(10), customerEmail: 'bob@example.com' }),
+    ];
+
+    const { subject, message } = newOrdersDigest(orders);
+
+    expect(subject).toBe('2 new orders received');
+    const lines = message.split('\n');
+    expect(lines[0]).toBe(`New orders received: 2, placed ${at(10)} to ${at(20)}`);
+    expect(lines[1]).toBe(
+      `ord_a · Total: 0.10 EUR (10 minor units) · Items: 1 lines, 2 units · Placed at: ${at(10)}`,
+    );
+    expect(lines[2]).toMatch(/^ord_b · /);
+    expect(message).not.toContain('cust-42');
+    expect(message).not.toContain('bob@example.com');
+  });
+
+  it('says "order" for one', () => {
+    expect(newOrdersDigest([anOrder()]).subject).toBe('1 new order received');
+  });
+
+  it(`refuses none and more than ${DIGEST_MAX_ORDERS}`, () => {
+    expect(() => newOrdersDigest([])).toThrow(RangeError);
+    const many = Array.from({ length: DIGEST_MAX_ORDERS + 1 }, () => anOrder());
+    expect(() => newOrdersDigest(many)).toThrow(RangeError);
   });
 });

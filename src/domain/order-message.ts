@@ -14,22 +14,65 @@ export function toOrderMessage(order: Order): OrderMessage {
   return { schemaVersion: ORDER_MESSAGE_SCHEMA_VERSION, order: visible };
 }
 
+/** The facts an admin alert gives about one order: no personal data. */
+function alertFacts(order: Order) {
+  const count = order.items.reduce((n, item) => n + item.quantity, 0);
+  return {
+    total: `${formatMoney(order.total)} (${order.total.amount} minor units)`,
+    items: `${order.items.length} lines, ${count} units`,
+  };
+}
+
+const lookUp = (id: string) =>
+  `query { order(id: "${id}") { status customerId customerEmail items { sku quantity } } }`;
+
 /**
  * The admin alert for a new order: what an admin needs to act on it and how to look it up, but
  * no personal data (no customer id or e-mail address), since e-mail travels and is kept in plain
  * text. The admin reads the rest through the API, where access is checked and logged.
  */
 export function newOrderAlert(order: Order): { subject: string; message: string } {
-  const total = formatMoney(order.total);
-  const count = order.items.reduce((n, item) => n + item.quantity, 0);
+  const facts = alertFacts(order);
   return {
     subject: `New order ${order.id} received`,
     message: [
       `New order received: ${order.id}`,
-      `Total: ${total} (${order.total.amount} minor units)`,
-      `Items: ${order.items.length} lines, ${count} units`,
+      `Total: ${facts.total}`,
+      `Items: ${facts.items}`,
       `Placed at: ${order.createdAt}`,
-      `Look it up (admin endpoint): query { order(id: "${order.id}") { status customerId customerEmail items { sku quantity } } }`,
+      `Look it up (admin endpoint): ${lookUp(order.id)}`,
+    ].join('\n'),
+  };
+}
+
+/**
+ * Most orders one digest lists. A line takes at most about 200 bytes (a 16-digit amount, a
+ * million units), so a full digest stays below half of SNS's 256 KB message limit.
+ */
+export const DIGEST_MAX_ORDERS = 500;
+
+/**
+ * One admin alert listing several new orders, oldest first, one line each, with the same facts
+ * (and the same absence of personal data) as {@link newOrderAlert}.
+ */
+export function newOrdersDigest(orders: readonly Order[]): { subject: string; message: string } {
+  if (orders.length === 0 || orders.length > DIGEST_MAX_ORDERS) {
+    throw new RangeError(`A digest lists 1 to ${DIGEST_MAX_ORDERS} orders, not ${orders.length}.`);
+  }
+  const sorted = [...orders].sort(
+    (a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id),
+  );
+  const first = sorted[0] as Order;
+  const last = sorted.at(-1) as Order;
+  return {
+    subject: `${orders.length} new ${orders.length === 1 ? 'order' : 'orders'} received`,
+    message: [
+      `New orders received: ${orders.length}, placed ${first.createdAt} to ${last.createdAt}`,
+      ...sorted.map((order) => {
+        const facts = alertFacts(order);
+        return `${order.id} · Total: ${facts.total} · Items: ${facts.items} · Placed at: ${order.createdAt}`;
+      }),
+      `Look one up (admin endpoint): ${lookUp('<id>')}`,
     ].join('\n'),
   };
 }

@@ -103,9 +103,12 @@ export interface OrderQueue {
   enqueue(order: Order): Promise<void>;
 }
 
-/** Tells the administrators about a new order. */
+/** Tells the administrators about new orders. */
 export interface OrderNotifier {
+  /** One alert for one new order. */
   announce(order: Order): Promise<void>;
+  /** One alert listing several new orders (at most `DIGEST_MAX_ORDERS`). */
+  announceDigest(orders: readonly Order[]): Promise<void>;
 }
 
 export type Clock = () => Date;

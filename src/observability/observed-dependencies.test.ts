@@ -48,6 +48,7 @@ function fakeDependencies(failing: ReadonlySet<'queue' | 'alert'> = new Set()) {
       announce: async () => {
         if (failing.has('alert')) throw new Error('topic down');
       },
+      announceDigest: async () => {},
     },
     clock: () => new Date('2026-01-01T00:00:00.000Z'),
   };

@@ -77,6 +77,19 @@ export function observeOrderDependencies(
           throw error;
         }
       },
+      async announceDigest(orders: readonly Order[]): Promise<void> {
+        try {
+          await notifier.announceDigest(orders);
+        } catch (error) {
+          metrics.addMetric(OrderMetric.DispatchFailures, MetricUnit.Count, 1);
+          logger.warn('An alert digest failed; the next sweep lists its orders again', {
+            sideEffect: 'alertDigest',
+            orders: orders.length,
+            error,
+          });
+          throw error;
+        }
+      },
     },
   };
 }

@@ -80,6 +80,7 @@ describe('sweepOrders on a backlog', () => {
           announced.push(o.id);
           if (poisoned.has(o.id)) throw new Error('rejected');
         },
+        announceDigest: async () => {},
       },
       clock: () => new Date(T0 + minutes(minute)),
     });

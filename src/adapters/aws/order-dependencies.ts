@@ -1,4 +1,4 @@
-import type { OrderDependencies } from '../../use-cases/dependencies.js';
+import type { AlertMode, OrderDependencies } from '../../use-cases/dependencies.js';
 import type { AwsClients } from './clients.js';
 import { DynamoDbOrderStore } from './dynamodb-order-store.js';
 import { SnsOrderNotifier } from './sns-order-notifier.js';
@@ -8,6 +8,8 @@ export interface OrderResources {
   readonly tableName: string;
   readonly queueUrl: string;
   readonly topicArn: string;
+  /** @default 'each' */
+  readonly alerts?: AlertMode;
 }
 
 /** Wires the AWS adapters to the use cases' ports. */
@@ -20,5 +22,6 @@ export function createOrderDependencies(
     queue: new SqsOrderQueue(clients.sqs, resources.queueUrl),
     notifier: new SnsOrderNotifier(clients.sns, resources.topicArn),
     clock: () => new Date(),
+    alerts: resources.alerts ?? 'each',
   };
 }
