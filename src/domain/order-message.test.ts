@@ -109,6 +109,25 @@ describe('newOrdersDigest', () => {
     expect(message).not.toContain('bob@example.com');
   });
 
+  it('fits a full digest of the largest orders in half of an SNS message, with a valid subject', () => {
+    const largest = anOrder({
+      id: 'ord_ffffffffffffffffffffffffffffffff',
+      total: { amount: Number.MAX_SAFE_INTEGER, currency: 'KWD' },
+      items: Array.from({ length: 100 }, (_, i) => ({
+        sku: `S${i}`,
+        quantity: 10_000,
+        unitPrice: { amount: 100_000_000, currency: 'KWD' },
+        lineTotal: { amount: 1_000_000_000_000, currency: 'KWD' },
+      })),
+    });
+
+    const { subject, message } = newOrdersDigest(Array(DIGEST_MAX_ORDERS).fill(largest));
+
+    expect(Buffer.byteLength(message) + Buffer.byteLength(subject)).toBeLessThanOrEqual(128 * 1024);
+    // SNS: ASCII, no line breaks, under 100 characters.
+    expect(subject).toMatch(/^[\x21-\x7E][\x20-\x7E]{0,98}$/);
+  });
+
   it('says "order" for one', () => {
     expect(newOrdersDigest([anOrder()]).subject).toBe('1 new order received');
   });

@@ -30,14 +30,17 @@ const RECORD_CONCURRENCY = 8;
 export async function sendAlertDigest(
   deps: OrderDependencies,
   orders: readonly Order[],
+  /** @default DIGEST_MAX_ORDERS */
+  maxPerDigest: number = DIGEST_MAX_ORDERS,
 ): Promise<DigestSummary> {
   const sorted = [...orders].sort(
     (a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id),
   );
   const failed: string[] = [];
   let digests = 0;
-  for (let start = 0; start < sorted.length; start += DIGEST_MAX_ORDERS) {
-    const chunk = sorted.slice(start, start + DIGEST_MAX_ORDERS);
+  const size = Math.min(Math.max(1, maxPerDigest), DIGEST_MAX_ORDERS);
+  for (let start = 0; start < sorted.length; start += size) {
+    const chunk = sorted.slice(start, start + size);
     try {
       await deps.notifier.announceDigest(chunk);
     } catch {
