@@ -7,18 +7,21 @@ import type { OrderDependencies } from './dependencies.js';
  * the admin alert, sent concurrently — and records those that succeeded, releasing the dispatch
  * claim the order carries in the same write. The caller must hold that claim (it created the
  * order with it, or took it with `claimDispatch`), so that no one else sends at the same time.
- * A cancelled order is never sent. Throws a retryable {@link ServiceUnavailableError} when any
- * side effect failed; calling it again completes only what is missing.
+ * A cancelled order is never sent. In digest mode (`deps.alerts`) only the queue message is sent:
+ * the order stays unannounced, hence pending, until the sweeper lists it in a digest. Throws a
+ * retryable {@link ServiceUnavailableError} when any side effect failed; calling it again
+ * completes only what is missing.
  */
 export async function dispatchOrder(deps: OrderDependencies, order: Order): Promise<Order> {
   if (isDispatched(order.dispatch) || order.status === 'CANCELLED') return order;
+  const announce = !order.dispatch.alerted && deps.alerts !== 'digest';
   const [queued, alerted] = await Promise.allSettled([
     order.dispatch.queued ? undefined : deps.queue.enqueue(order),
-    order.dispatch.alerted ? undefined : deps.notifier.announce(order),
+    announce ? deps.notifier.announce(order) : undefined,
   ]);
   const dispatch: OrderDispatch = {
     queued: queued.status === 'fulfilled',
-    alerted: alerted.status === 'fulfilled',
+    alerted: order.dispatch.alerted || (announce && alerted.status === 'fulfilled'),
   };
   const progressed =
     dispatch.queued !== order.dispatch.queued || dispatch.alerted !== order.dispatch.alerted;

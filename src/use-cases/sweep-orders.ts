@@ -1,7 +1,9 @@
-import { isDispatched, newDispatchClaim } from '../domain/order.js';
+import { isDispatched, newDispatchClaim, type Order } from '../domain/order.js';
 import type { OrderPosition, PendingOrder } from '../domain/ports.js';
 import type { OrderDependencies } from './dependencies.js';
 import { dispatchOrder } from './dispatch-order.js';
+import { forEachBounded } from './for-each-bounded.js';
+import { type DigestSummary, sendAlertDigest } from './send-alert-digest.js';
 
 /** How a sweep chooses and handles pending orders. */
 export interface SweepOptions {
@@ -65,6 +67,8 @@ export interface SweepSummary {
   readonly pages: number;
   /** Whether the run stopped early because its time ran low. */
   readonly outOfTime: boolean;
+  /** In digest mode, the digest this run sent of the orders found unannounced. */
+  readonly digest?: DigestSummary;
 }
 
 export const SWEEP_DEFAULTS = {
@@ -82,9 +86,25 @@ export const SWEEP_DEFAULTS = {
 /** Index pages a shard may read per page of orders tried, to get past orders backing off. */
 const READS_PER_PAGE_OF_TRIES = 4;
 
-type Outcome = 'redispatched' | 'alreadyDispatched' | 'skipped' | 'gone' | 'failed' | 'deferred';
+type Outcome =
+  | 'redispatched'
+  | 'alreadyDispatched'
+  | 'listed'
+  | 'skipped'
+  | 'gone'
+  | 'failed'
+  | 'deferred';
 
-async function sweepOne(deps: OrderDependencies, id: string, now: string): Promise<Outcome> {
+/**
+ * Sweeps one pending order. In digest mode an order whose alert is missing is handed to
+ * `toAnnounce` (as last seen) whatever becomes of its queue message, for the run's digest.
+ */
+async function sweepOne(
+  deps: OrderDependencies,
+  id: string,
+  now: string,
+  toAnnounce: Map<string, Order>,
+): Promise<Outcome> {
   try {
     // The index is eventually consistent: decide on a consistent read of the order itself.
     const order = await deps.store.get(id);
@@ -96,30 +116,20 @@ async function sweepOne(deps: OrderDependencies, id: string, now: string): Promi
       await deps.store.markDispatched(id, order.dispatch, now);
       return 'alreadyDispatched';
     }
+    const listed = deps.alerts === 'digest' && !order.dispatch.alerted;
+    if (listed) {
+      toAnnounce.set(id, order);
+      // Queued already: only the digest is missing, and the order may have moved on since.
+      if (order.dispatch.queued) return 'listed';
+    }
     const claimed = await deps.store.claimDispatch(id, newDispatchClaim(deps.clock()), now);
     if (claimed === undefined) return 'skipped';
-    await dispatchOrder(deps, claimed);
+    const dispatched = await dispatchOrder(deps, claimed);
+    if (listed) toAnnounce.set(id, dispatched);
     return 'redispatched';
   } catch {
     return 'failed';
   }
-}
-
-async function forEachBounded<T>(
-  items: readonly T[],
-  concurrency: number,
-  work: (item: T) => Promise<void>,
-  mayGoOn: () => boolean,
-): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length && mayGoOn()) {
-      const item = items[next] as T;
-      next += 1;
-      await work(item);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
 }
 
 /**
@@ -129,6 +139,10 @@ async function forEachBounded<T>(
  * `maxPages`, and completes each order's missing queue message and
  * alert through {@link dispatchOrder}. One order failing never stops the sweep; it stays pending
  * and is counted in `failed`. Throws only when the index itself cannot be read.
+ *
+ * In digest mode (`deps.alerts`) it sends no single alert: it completes missing queue messages
+ * as usual, and at the end of the run publishes the orders it found unannounced in digests
+ * through {@link sendAlertDigest}, which records them as alerted once published.
  *
  * Duplicates it may cause, by design at-least-once: the FIFO queue drops a re-send of an order
  * within its five-minute deduplication window, but an order whose message was sent more than five
@@ -152,12 +166,13 @@ export async function sweepOrders(
   const createdBefore = new Date(now.getTime() - graceMs).toISOString();
   const strandedBefore = new Date(now.getTime() - settings.strandedAfterMs).toISOString();
   const outcomes = new Map<string, Outcome>();
+  const toAnnounce = new Map<string, Order>();
   let stranded = 0;
   let pages = 0;
   const sweepPending = async (pending: PendingOrder): Promise<Outcome> => {
     if (pending.sweepAfter !== undefined && pending.sweepAfter > now.toISOString())
       return 'deferred';
-    const outcome = await sweepOne(deps, pending.id, now.toISOString());
+    const outcome = await sweepOne(deps, pending.id, now.toISOString(), toAnnounce);
     if (outcome !== 'failed') return outcome;
     const attempts = pending.sweepAttempts + 1;
     const wait = Math.min(settings.backoffMs * 2 ** (attempts - 1), settings.maxBackoffMs);
@@ -202,6 +217,13 @@ export async function sweepOrders(
   };
   const shards = Array.from({ length: deps.store.pendingShards }, (_, shard) => shard);
   await forEachBounded(shards, shardConcurrency, sweepShard, mayGoOn);
+  // Sent even when time ran low: the orders found are listed, the rest wait for the next run.
+  const digest =
+    toAnnounce.size > 0 ? await sendAlertDigest(deps, [...toAnnounce.values()]) : undefined;
+  for (const id of digest?.failedOrderIds ?? []) {
+    if ((toAnnounce.get(id)?.createdAt ?? '') < strandedBefore && outcomes.get(id) !== 'failed')
+      stranded += 1;
+  }
   const count = (outcome: Outcome) => [...outcomes.values()].filter((o) => o === outcome).length;
   const failedOrderIds = [...outcomes].filter(([, o]) => o === 'failed').map(([id]) => id);
   return {
@@ -215,5 +237,6 @@ export async function sweepOrders(
     stranded,
     pages,
     outOfTime,
+    ...(digest && { digest }),
   };
 }

@@ -323,7 +323,8 @@ export class DynamoDbOrderStore implements OrderStore {
                 : 'attribute_exists(id)',
               ExpressionAttributeValues: {
                 ':at': at,
-                ':true': true,
+                // DynamoDB refuses a value no expression uses: none when neither side effect is done.
+                ...((dispatch.queued || dispatch.alerted) && { ':true': true }),
                 ...(release && { ':token': releaseClaim }),
               },
             }),
