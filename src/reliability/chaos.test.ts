@@ -11,11 +11,9 @@ import { createTestOrderSystem, type TestOrderSystem } from '../testing/order-sy
 import type { OrderDependencies } from '../use-cases/dependencies.js';
 import { sweepOrders } from '../use-cases/sweep-orders.js';
 import { checkInvariants, readOrderSystemState } from './audit.js';
-import { orderRequest, placeWithRetries } from './client.js';
+import { chaosSeed, orderRequest, placeWithRetries } from './client.js';
 
-/** Fixed so that CI is reproducible; set CHAOS_SEED to explore other runs. */
-const SEED = Number.parseInt(process.env.CHAOS_SEED || '20261125', 10);
-if (!Number.isSafeInteger(SEED)) throw new Error('CHAOS_SEED must be an integer');
+const SEED = chaosSeed(20261125);
 const PLAN = {
   minOrders: 150,
   maxOrders: 400,

@@ -66,3 +66,10 @@ export function orderRequest(tag: string, customerId: string, idempotencyKey: st
     idempotencyKey,
   } satisfies PlaceOrderRequest;
 }
+
+/** The seed of a chaos run: fixed so that CI is reproducible; set CHAOS_SEED to explore others. */
+export function chaosSeed(fixed: number): number {
+  const seed = Number.parseInt(process.env.CHAOS_SEED || String(fixed), 10);
+  if (!Number.isSafeInteger(seed)) throw new Error('CHAOS_SEED must be an integer');
+  return seed;
+}

@@ -1,7 +1,6 @@
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { budgetFor, withCallBudget } from '../adapters/aws/call-budget.js';
-import { AMBIGUITY_READ_MS } from '../adapters/aws/dynamodb-order-store.js';
 import { SqsFailedRecordRouter } from '../adapters/aws/sqs-failed-records.js';
 import { createConsumerHandler } from '../consumer/create-consumer-handler.js';
 import { recordCompletionOnly } from '../domain/order-processing.js';
@@ -12,15 +11,14 @@ import { createTestOrderSystem, type TestOrderSystem } from '../testing/order-sy
 import {
   inFaultStream,
   type ProxiedOrderSystem,
+  REQUEST_DEADLINE_BOUND_MS,
   startProxiedOrderSystem,
 } from '../testing/proxied-clients.js';
 import { sweepOrders } from '../use-cases/sweep-orders.js';
 import { checkInvariants, consumeOrderQueue, readOrderSystemState } from './audit.js';
-import { orderRequest, placeWithRetries } from './client.js';
+import { chaosSeed, orderRequest, placeWithRetries } from './client.js';
 
-/** Fixed so that CI is reproducible; set CHAOS_SEED to explore other runs. */
-const SEED = Number.parseInt(process.env.CHAOS_SEED || '20261201', 10);
-if (!Number.isSafeInteger(SEED)) throw new Error('CHAOS_SEED must be an integer');
+const SEED = chaosSeed(20261201);
 const PLAN = {
   orders: 220,
   concurrency: 20,
@@ -31,11 +29,6 @@ const PLAN = {
 } as const;
 /** The deployed API function's timeout, from which each request's call budget is derived. */
 const FUNCTION_TIMEOUT_MS = 10_000;
-/**
- * The longest a request may take: its call budget, the read that settles an ambiguous put, and a
- * margin for a machine shared with the emulators (CPU, not I/O: every call is cut at the budget).
- */
-const DEADLINE_BOUND_MS = API_CALL_BUDGET.capMs + AMBIGUITY_READ_MS + 1_500;
 
 let sys: TestOrderSystem;
 let proxied: ProxiedOrderSystem;
@@ -194,7 +187,7 @@ describe('placing orders through a fault proxy at the transport', () => {
         `behind a lost record ${behindLostRecord.length}, other ${unexplained.length}) ` +
         `attempts=${sorted.length} p50=${Math.round(percentile(sorted, 0.5))}ms ` +
         `p99=${Math.round(percentile(sorted, 0.99))}ms max=${Math.round(sorted.at(-1) ?? 0)}ms ` +
-        `(bound ${DEADLINE_BOUND_MS}ms)`,
+        `(bound ${REQUEST_DEADLINE_BOUND_MS}ms)`,
     );
     expect(faults.filter((f) => f.fault === 'stall').length).toBeGreaterThan(0);
     expect(report).toMatchObject({
@@ -209,7 +202,7 @@ describe('placing orders through a fault proxy at the transport', () => {
     expect(report.stored).toBeGreaterThanOrEqual(acknowledged.size);
     expect(notCompleted).toEqual([]);
     expect(unexplained).toEqual([]);
-    expect(sorted.at(-1) ?? 0).toBeLessThanOrEqual(DEADLINE_BOUND_MS);
+    expect(sorted.at(-1) ?? 0).toBeLessThanOrEqual(REQUEST_DEADLINE_BOUND_MS);
     expect(
       Number(dlq.ApproximateNumberOfMessages) + Number(dlq.ApproximateNumberOfMessagesNotVisible),
     ).toBe(0);

@@ -1,6 +1,8 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { type AwsClients, createAwsClients } from '../adapters/aws/clients.js';
+import { AMBIGUITY_READ_MS } from '../adapters/aws/dynamodb-order-store.js';
 import { createOrderDependencies } from '../adapters/aws/order-dependencies.js';
+import { API_CALL_BUDGET } from '../graphql/lambda-handler.js';
 import type { LocalResources } from '../local/resources.js';
 import type { OrderDependencies } from '../use-cases/dependencies.js';
 import {
@@ -91,3 +93,10 @@ export async function startProxiedOrderSystem(
     },
   };
 }
+
+/**
+ * The longest an API request may take under transport faults: its call budget, the read that
+ * settles an ambiguous put, and a margin for a machine shared with the emulators (CPU, not I/O:
+ * every call is cut at the budget).
+ */
+export const REQUEST_DEADLINE_BOUND_MS = API_CALL_BUDGET.capMs + AMBIGUITY_READ_MS + 1_500;

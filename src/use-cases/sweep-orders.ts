@@ -169,10 +169,11 @@ export async function sweepOrders(
   const toAnnounce = new Map<string, Order>();
   let stranded = 0;
   let pages = 0;
+  const nowIso = now.toISOString();
+  const isDue = (p: PendingOrder) => p.sweepAfter === undefined || p.sweepAfter <= nowIso;
+  /** Tries an order that is due; a failure backs it off. */
   const sweepPending = async (pending: PendingOrder): Promise<Outcome> => {
-    if (pending.sweepAfter !== undefined && pending.sweepAfter > now.toISOString())
-      return 'deferred';
-    const outcome = await sweepOne(deps, pending.id, now.toISOString(), toAnnounce);
+    const outcome = await sweepOne(deps, pending.id, nowIso, toAnnounce);
     if (outcome !== 'failed') return outcome;
     const attempts = pending.sweepAttempts + 1;
     const wait = Math.min(settings.backoffMs * 2 ** (attempts - 1), settings.maxBackoffMs);
@@ -194,13 +195,13 @@ export async function sweepOrders(
     ) {
       const page = await deps.store.listUndispatched({ shard, createdBefore, limit, after });
       pages += 1;
-      const due = page.filter(
-        (p) => p.sweepAfter === undefined || p.sweepAfter <= now.toISOString(),
-      );
+      const due = page.filter(isDue);
       const work = due.slice(0, budget - tried);
       tried += work.length;
-      for (const p of page) if (!due.includes(p)) outcomes.set(p.id, 'deferred');
-      stranded += page.filter((p) => !due.includes(p) && p.createdAt < strandedBefore).length;
+      for (const p of page.filter((p) => !isDue(p))) {
+        outcomes.set(p.id, 'deferred');
+        if (p.createdAt < strandedBefore) stranded += 1;
+      }
       await forEachBounded(
         work,
         concurrency,
