@@ -4,6 +4,7 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { CONFIG_ENV } from '../../src/config.js';
 import { OrderMetric } from '../../src/observability/metrics.js';
+import { CODE_CACHE_REJECTED } from '../../src/startup/code-cache-report.js';
 import {
   GRAPHQL_ERRORS_METRIC as ALARMED_GRAPHQL_ERRORS_METRIC,
   API_4XX_RATE_PERCENT,
@@ -63,6 +64,7 @@ describe('alarms', () => {
         'OldestOrderMessage',
         'TableThrottledRequests',
         'TableThrottleEvents',
+        'CodeCacheRejected',
       ].sort(),
     );
     for (const alarmId of ids) {
@@ -122,6 +124,23 @@ describe('alarms', () => {
       Threshold: 1,
       TreatMissingData: 'breaching',
     });
+  });
+
+  it('alarms on one cold start of any function whose code cache V8 refused', () => {
+    const properties = alarmProperties('CodeCacheRejected');
+    const metrics = properties.Metrics as MetricQuery[];
+    const inputs = metrics.filter((m) => m.MetricStat);
+
+    expect(inputs.map((m) => m.MetricStat?.Metric.MetricName)).toEqual(
+      Object.values(SERVICE_NAMES).map(() => CODE_CACHE_REJECTED),
+    );
+    expect(inputs.map((m) => m.MetricStat?.Metric.Dimensions)).toEqual(
+      Object.values(SERVICE_NAMES).map((service) => [{ Name: 'service', Value: service }]),
+    );
+    expect(metrics.find((m) => m.Expression)?.Expression).toBe(
+      inputs.map((m) => `FILL(${m.Id}, 0)`).join(' + '),
+    );
+    expect(properties).toMatchObject({ Threshold: 1, TreatMissingData: 'notBreaching' });
   });
 
   it('fills every term of the table-throttle sums with 0, so one kind of throttling alone raises them', () => {

@@ -8,6 +8,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { CODE_CACHE_REJECTED } from '../../../src/startup/code-cache-report.js';
 
 /**
  * Age of the oldest order message that raises an alarm. A healthy consumer takes seconds; a
@@ -60,8 +61,14 @@ export interface OrderAlarmsProps {
   readonly table: dynamodb.ITable;
   /** CloudWatch namespace of the metrics the functions emit. */
   readonly metricsNamespace: string;
-  /** The `service` dimension of the API's and the sweeper's metrics. */
-  readonly services: { readonly api: string; readonly sweeper: string };
+  /**
+   * The `service` dimension of every function's metrics: the API's and the sweeper's by name; all
+   * of them for the code-cache alarm.
+   */
+  readonly services: Readonly<Record<string, string>> & {
+    readonly api: string;
+    readonly sweeper: string;
+  };
   /**
    * Prefix of each alarm's runbook link (`<prefix>docs/runbooks/<page>.md`), e.g. the URL of the
    * repository's main branch.
@@ -281,6 +288,21 @@ export class OrderAlarms extends Construct {
           reads: props.table.metric('ReadThrottleEvents', sum),
           writes: props.table.metric('WriteThrottleEvents', sum),
         },
+        period,
+      ),
+    );
+    add(
+      'CodeCacheRejected',
+      'code-cache-rejected',
+      'A function started without its V8 code cache (Node.js version or V8 flags differ from the ones it was made for): cold starts are slower until the package is rebuilt.',
+      sumOfSparseMetrics(
+        'Cold starts with a rejected code cache',
+        Object.fromEntries(
+          Object.values(props.services).map((service, i) => [
+            `service${i}`,
+            custom(CODE_CACHE_REJECTED, { service }),
+          ]),
+        ),
         period,
       ),
     );
