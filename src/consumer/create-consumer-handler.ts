@@ -2,7 +2,11 @@ import { processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambd
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { OrderNotFoundError } from '../domain/errors.js';
 import { InvalidOrderMessageError, parseOrderMessage } from '../domain/order-message.js';
-import { type ProcessOrderDependencies, processOrder } from '../use-cases/process-order.js';
+import {
+  type ProcessedOrder,
+  type ProcessOrderDependencies,
+  processOrder,
+} from '../use-cases/process-order.js';
 
 /** Where the consumer writes its log lines; a Powertools `Logger` fits. */
 export interface ConsumerLogger {
@@ -52,8 +56,17 @@ class OutOfTimeError extends Error {
   }
 }
 
+/** Processes the order of one record, delivered for the `receiveCount`-th time. */
+export type ProcessRecordOrder = (
+  deps: ProcessOrderDependencies,
+  orderId: string,
+  receiveCount: number,
+) => Promise<ProcessedOrder>;
+
 export interface ConsumerHandlerOptions {
   readonly deps: ProcessOrderDependencies;
+  /** @default {@link processOrder} */
+  readonly process?: ProcessRecordOrder;
   readonly logger: ConsumerLogger;
   /** @default counts nothing */
   readonly meter?: ConsumerMeter;
@@ -93,6 +106,7 @@ const recordFields = (record: SQSRecord) => ({
  */
 export function createConsumerHandler(options: ConsumerHandlerOptions): ConsumerHandler {
   const { deps, logger, meter, failures } = options;
+  const processRecord = options.process ?? ((d, orderId) => processOrder(d, orderId));
   const retryDelay = options.retryDelay ?? retryDelaySeconds;
   const stopWhenLeftMs = options.stopWhenLeftMs ?? 3_000;
   return async (event, context) => {
@@ -106,7 +120,11 @@ export function createConsumerHandler(options: ConsumerHandlerOptions): Consumer
       attempted.add(record.messageId);
       try {
         const message = parseOrderMessage(record.body);
-        const { order, outcome } = await processOrder(deps, message.orderId);
+        const { order, outcome } = await processRecord(
+          deps,
+          message.orderId,
+          Number(record.attributes.ApproximateReceiveCount),
+        );
         logger.info('Order message processed', {
           ...recordFields(record),
           orderId: order.id,

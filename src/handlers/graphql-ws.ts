@@ -1,4 +1,5 @@
 import type { Context } from 'aws-lambda';
+import { type BudgetPolicy, budgetFor, withCallBudget } from '../adapters/aws/call-budget.js';
 import { createAwsClients } from '../adapters/aws/clients.js';
 import { DynamoDbOrderStore } from '../adapters/aws/dynamodb-order-store.js';
 import { createRealtimeDependencies } from '../adapters/aws/realtime-dependencies.js';
@@ -9,6 +10,12 @@ import { createTokenAuthenticator } from '../graphql/token-authentication.js';
 import { createTelemetry } from '../observability/telemetry.js';
 import { withObservability } from '../observability/with-observability.js';
 import type { WebSocketEvent, WebSocketResult } from '../realtime/websocket-handler.js';
+
+/**
+ * The calls of one event end this long before the invocation (10 s), so that a stalled call
+ * still leaves time to answer.
+ */
+export const WEBSOCKET_CALL_BUDGET: BudgetPolicy = { capMs: 8_000, reserveMs: 1_000 };
 
 const config = parseWebSocketConfig();
 const telemetry = createTelemetry('order-subscriptions');
@@ -23,6 +30,9 @@ const handle = createSubscriptionHandler({
 
 /** API Gateway WebSocket API entry point of the `$connect`, `$disconnect` and `$default` routes. */
 export const handler = withObservability<WebSocketEvent, WebSocketResult>(
-  (event, _context: Context) => handle(event),
+  (event, context: Context) =>
+    withCallBudget(budgetFor(context.getRemainingTimeInMillis(), WEBSOCKET_CALL_BUDGET), () =>
+      handle(event),
+    ),
   telemetry,
 );

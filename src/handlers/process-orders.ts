@@ -15,7 +15,7 @@ import { MetricUnit, OrderMetric } from '../observability/metrics.js';
 import { reportPublishFailure } from '../observability/publish-failures.js';
 import { createTelemetry } from '../observability/telemetry.js';
 import { withObservability } from '../observability/with-observability.js';
-import { publishingOrderStore } from '../realtime/publishing-order-store.js';
+import { publishingOrderProcessor } from '../realtime/publishing-order-processor.js';
 
 /** The consumer's calls end this long before the invocation, so that it always reports its batch. */
 const CONSUMER_CALL_BUDGET: BudgetPolicy = { capMs: Number.POSITIVE_INFINITY, reserveMs: 1_500 };
@@ -35,18 +35,15 @@ const failures =
 const realtimeConfig = parseRealtimeConfig();
 const stored = new DynamoDbOrderStore(dynamo, config.tableName);
 const consume = createConsumerHandler({
-  deps: {
-    // Status changes reach subscribers when the stack has a WebSocket API.
-    store: realtimeConfig
-      ? publishingOrderStore(
-          stored,
-          createRealtimeDependencies(dynamo, config.region, realtimeConfig, orderSchema).publish,
-          reportPublishFailure(telemetry),
-        )
-      : stored,
-    clock: () => new Date(),
-    fulfilment: recordCompletionOnly,
-  },
+  deps: { store: stored, clock: () => new Date(), fulfilment: recordCompletionOnly },
+  // Orders reach subscribers when the stack has a WebSocket API.
+  ...(realtimeConfig && {
+    process: publishingOrderProcessor({
+      session: createRealtimeDependencies(dynamo, config.region, realtimeConfig, orderSchema)
+        .session,
+      onFailure: reportPublishFailure(telemetry),
+    }),
+  }),
   logger,
   meter: {
     orderProcessed: () => metrics.addMetric(OrderMetric.OrdersProcessed, MetricUnit.Count, 1),

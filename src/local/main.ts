@@ -6,9 +6,11 @@ import { withPublishing } from '../adapters/aws/realtime-dependencies.js';
 import { SqsFailedRecordRouter } from '../adapters/aws/sqs-failed-records.js';
 import { ConfigError, parseConfig } from '../config.js';
 import { createConsumerHandler } from '../consumer/create-consumer-handler.js';
+import type { Order } from '../domain/order.js';
 import { recordCompletionOnly } from '../domain/order-processing.js';
 import { createAuthenticator } from '../graphql/authentication.js';
 import { createHttpApiHandler } from '../graphql/lambda-handler.js';
+import { publishingOrderProcessor } from '../realtime/publishing-order-processor.js';
 import { startAlertPrinter } from './alert-printer.js';
 import { apiConsoleLogger, processorConsoleLogger } from './console-loggers.js';
 import { createLocalSigningKey, LOCAL_ISSUER } from './dev-tokens.js';
@@ -98,11 +100,9 @@ const realtime =
       })
     : undefined;
 const storedDeps = createOrderDependencies(clients, config);
-const deps = realtime
-  ? withPublishing(storedDeps, realtime.publish, (order, error) =>
-      console.warn(`[subscriptions] order ${order.id} not published to every subscriber`, error),
-    )
-  : storedDeps;
+const onPublishFailure = (order: Order, error: unknown) =>
+  console.warn(`[subscriptions] order ${order.id} not published to every subscriber`, error);
+const deps = realtime ? withPublishing(storedDeps, realtime.publish, onPublishFailure) : storedDeps;
 const handler = createHttpApiHandler({
   deps,
   authenticate: createAuthenticator(config.auth),
@@ -111,7 +111,7 @@ const handler = createHttpApiHandler({
   logger: apiConsoleLogger,
 });
 const server = createHttpGateway(handler);
-realtime?.serve(server, deps.store, Number(env.RECONCILE_INTERVAL_MS ?? 10_000));
+realtime?.serve(server, storedDeps.store, Number(env.RECONCILE_INTERVAL_MS ?? 10_000));
 server.listen(port, host);
 await once(server, 'listening');
 
@@ -124,7 +124,13 @@ const processor = flag('LOCAL_CONSUMER', true)
       queueUrl: config.queueUrl,
       ...(deadLetterQueueUrl && { deadLetterQueueUrl }),
       handler: createConsumerHandler({
-        deps: { store: deps.store, clock: deps.clock, fulfilment: recordCompletionOnly },
+        deps: { store: storedDeps.store, clock: deps.clock, fulfilment: recordCompletionOnly },
+        ...(realtime && {
+          process: publishingOrderProcessor({
+            session: realtime.session,
+            onFailure: onPublishFailure,
+          }),
+        }),
         logger: processorConsoleLogger,
         ...(deadLetterQueueUrl && {
           failures: new SqsFailedRecordRouter(clients.sqs, config.queueUrl, deadLetterQueueUrl),

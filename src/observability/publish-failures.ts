@@ -7,9 +7,12 @@ export const reportPublishFailure =
   ({ logger, metrics }: Telemetry): PublishFailureHandler =>
   (order, error) => {
     metrics.addMetric(OrderMetric.PublishFailures, MetricUnit.Count, 1);
-    logger.warn('An order change did not reach every subscriber; the reconciler catches up', {
-      orderId: order.id,
-      status: order.status,
-      error,
-    });
+    logger.warn(
+      'An order change did not reach every subscriber; it is published again or caught up',
+      {
+        orderId: order.id,
+        status: order.status,
+        error,
+      },
+    );
   };

@@ -62,8 +62,10 @@ export interface SubscriptionRegistry {
   removeConnection(connectionId: string): Promise<void>;
   /** Every subscription listening to one of these topics. */
   subscribersOf(topics: readonly Topic[]): Promise<SubscriptionRecord[]>;
-  /** Every `orderUpdated` subscription, for reconciliation. */
-  orderSubscriptions(): Promise<SubscriptionRecord[]>;
+  /** How many shards the `orderUpdated` subscriptions are spread over, for reconciliation. */
+  readonly reconcileShards: number;
+  /** Up to `limit` `orderUpdated` subscriptions of one shard (0 to `reconcileShards - 1`). */
+  orderSubscriptions(shard: number, limit: number): Promise<SubscriptionRecord[]>;
   /**
    * Moves an `orderUpdated` subscription's watermark to `updatedAt`; false when it already
    * stands there or later (the state was sent), so each state is sent once and never out of order.

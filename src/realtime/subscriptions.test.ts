@@ -42,11 +42,10 @@ async function place(customerId = `c-${randomUUID()}`, rt: TestRealtime = t, aut
   return result.data?.placeOrder.order.id ?? '';
 }
 
-const processWith = (rt: TestRealtime, id: string) =>
-  processOrder(
-    { store: rt.deps.store, clock: rt.deps.clock, fulfilment: recordCompletionOnly },
-    id,
-  );
+/** The order processor takes the order's queue message, as `npm start` runs it. */
+async function processWith(rt: TestRealtime, id: string) {
+  expect(await rt.consume(id)).toEqual({ batchItemFailures: [] });
+}
 
 /** Opens a raw socket speaking the protocol, for what graphql-ws's client never sends. */
 async function rawSocket(rt: TestRealtime = t, protocol = 'graphql-transport-ws', query = '') {
@@ -149,7 +148,7 @@ describe('orderUpdated over WebSocket (local runtime)', () => {
 });
 
 describe('ordersUpdated and allOrdersUpdated', () => {
-  it("sends a customer's new orders and their changes, and every order to allOrdersUpdated", async () => {
+  it("sends a customer's new orders and their changes, and every order to allOrdersUpdated, once the processor takes them", async () => {
     const customerId = `c-${randomUUID()}`;
     const client = t.client();
     const connected = t.handled('$connect');
@@ -160,21 +159,42 @@ describe('ordersUpdated and allOrdersUpdated', () => {
 
     const other = await place();
     const id = await place(customerId);
+    await processWith(t, other);
     await processWith(t, id);
 
+    const lifecycle = ['RECEIVED', 'PROCESSING', 'COMPLETED'];
     const statuses = [await mine.next(), await mine.next(), await mine.next()].map(
       (e) => e.data?.ordersUpdated,
     );
-    expect(statuses).toEqual(
-      ['RECEIVED', 'PROCESSING', 'COMPLETED'].map((status) => ({ id, status, customerId })),
-    );
-    const all = [await everyone.next(), await everyone.next()].map((e) => e.data?.allOrdersUpdated);
-    expect(all).toEqual([
-      { id: other, status: 'RECEIVED' },
-      { id, status: 'RECEIVED' },
+    expect(statuses).toEqual(lifecycle.map((status) => ({ id, status, customerId })));
+    const all = await Promise.all(Array.from({ length: 6 }, () => everyone.next()));
+    expect(all.map((e) => e.data?.allOrdersUpdated)).toEqual([
+      ...lifecycle.map((status) => ({ id: other, status })),
+      ...lifecycle.map((status) => ({ id, status })),
     ]);
+    expect(t.publishFailures).toEqual([]);
     mine.unsubscribe();
     everyone.unsubscribe();
+  });
+
+  it('publishes the current state again when the processor meets an order already finished', async () => {
+    const customerId = `c-${randomUUID()}`;
+    const id = await place(customerId);
+    await processWith(t, id);
+    const client = t.client();
+    const connected = t.handled('$connect');
+    const mine = subscribe<Watched>(client, ORDERS_UPDATED, { customerId });
+    await t.handledCount('$default', await connected, 2);
+
+    // A redelivery of the order's message.
+    await processWith(t, id);
+
+    expect((await mine.next()).data?.ordersUpdated).toEqual({
+      id,
+      status: 'COMPLETED',
+      customerId,
+    });
+    mine.unsubscribe();
   });
 });
 
@@ -427,9 +447,37 @@ describe('cleanup and catching up', () => {
 
     const summary = await reconcileSubscriptions({ ...t.realtime, store: sys.deps.store });
 
-    expect(summary).toMatchObject({ caughtUp: 1, failed: 0 });
+    expect(summary).toMatchObject({ caughtUp: 1, failed: 0, truncated: false });
     expect((await stream.next()).data?.orderUpdated?.status).toBe('COMPLETED');
     await stream.done;
+  });
+
+  it('reconciles only orderUpdated subscriptions, at most as many as a run may read', async () => {
+    const local = await startTestRealtime(sys);
+    try {
+      const client = local.client();
+      const connected = local.handled('$connect');
+      const ids = [await place(undefined, local), await place(undefined, local)];
+      const watching = ids.map((id) => subscribe<Watched>(client, ORDER_UPDATED, { id }));
+      subscribe(client, ALL_ORDERS);
+      subscribe(client, ORDERS_UPDATED, { customerId: 'c-any' });
+      await local.handledCount('$default', await connected, 5);
+      await Promise.all(watching.map((w) => w.next()));
+      const deps = { ...local.realtime, store: sys.deps.store };
+
+      expect(await reconcileSubscriptions(deps)).toEqual({
+        checked: 2,
+        caughtUp: 0,
+        failed: 0,
+        truncated: false,
+      });
+      expect(await reconcileSubscriptions(deps, { maxPerRun: 1 })).toMatchObject({
+        checked: 1,
+        truncated: true,
+      });
+    } finally {
+      await local.stop();
+    }
   });
 
   it('leaves nothing in the subscription table once every client is gone', async () => {

@@ -57,6 +57,13 @@ export interface ProxiedFault {
   readonly orderId?: string;
 }
 
+/** A request that reached the proxy: its action and, for DynamoDB, the table and index it names. */
+export interface ProxiedRequest {
+  readonly action: string;
+  readonly table?: string;
+  readonly index?: string;
+}
+
 /** A request the service carried out whose answer the client never read (it gave up first). */
 export interface AbandonedRequest {
   readonly action: string;
@@ -79,6 +86,8 @@ export interface FaultProxy {
    * back (its own timeout or budget cut it): as ambiguous to the client as a lost answer.
    */
   readonly abandoned: readonly AbandonedRequest[];
+  /** Every request received so far, faulted or not, oldest first. */
+  readonly requests: readonly ProxiedRequest[];
   stop(): Promise<void>;
 }
 
@@ -171,6 +180,7 @@ export async function startFaultProxy(
   let random: RandomTransportFaults | undefined;
   const log: ProxiedFault[] = [];
   const abandoned: AbandonedRequest[] = [];
+  const requests: ProxiedRequest[] = [];
   const stalled = new Set<Socket>();
   const sockets = new Set<Socket>();
 
@@ -229,6 +239,9 @@ export async function startFaultProxy(
     const body = await readBody(req);
     const text = body.toString('utf8');
     const action = actionOf(service, req.headers, text);
+    const table = /"TableName":"([^"]+)"/.exec(text)?.[1];
+    const index = /"IndexName":"([^"]+)"/.exec(text)?.[1];
+    requests.push({ action, ...(table && { table }), ...(index && { index }) });
     const stream = req.headers[FAULT_STREAM_HEADER];
     const fault = choose(action, typeof stream === 'string' ? stream : undefined);
     if (fault) {
@@ -303,6 +316,9 @@ export async function startFaultProxy(
     },
     get abandoned() {
       return abandoned;
+    },
+    get requests() {
+      return requests;
     },
     async stop() {
       for (const socket of sockets) socket.destroy();

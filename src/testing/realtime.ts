@@ -2,23 +2,34 @@ import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import type { SQSBatchResponse } from 'aws-lambda';
 import type { FormattedExecutionResult } from 'graphql';
 import { type Client, createClient, type ExecutionResult } from 'graphql-ws';
 import WebSocket from 'ws';
 import { withPublishing } from '../adapters/aws/realtime-dependencies.js';
 import type { AuthConfig } from '../config.js';
+import { createConsumerHandler } from '../consumer/create-consumer-handler.js';
+import { recordingLogger, sqsRecord } from '../consumer/test-fixtures.js';
+import { toOrderMessage } from '../domain/order-message.js';
+import { recordCompletionOnly } from '../domain/order-processing.js';
 import { createAuthenticator } from '../graphql/authentication.js';
 import { createHttpApiHandler } from '../graphql/lambda-handler.js';
 import { createHttpGateway } from '../local/http-gateway.js';
 import { type LocalRealtime, startLocalRealtime } from '../local/realtime.js';
+import { publishingOrderProcessor } from '../realtime/publishing-order-processor.js';
 import type { RealtimeLimits } from '../realtime/websocket-handler.js';
 import type { OrderDependencies } from '../use-cases/dependencies.js';
 import type { TestOrderSystem } from './order-system.js';
 
 export interface TestRealtime {
   readonly realtime: LocalRealtime;
-  /** The order system's ports, publishing every stored change. */
+  /** The order system's ports as the API has them, publishing the changes it makes. */
   readonly deps: OrderDependencies;
+  /**
+   * Hands the order's queue message to the order processor as `npm start` runs it (publishing
+   * what it reads and makes), as delivered for the `receiveCount`-th time.
+   */
+  consume(orderId: string, receiveCount?: number): Promise<SQSBatchResponse>;
   readonly httpUrl: string;
   readonly wsUrl: string;
   readonly tableName: string;
@@ -68,6 +79,14 @@ export async function startTestRealtime(
   const deps = withPublishing(sys.deps, realtime.publish, (_, error) =>
     publishFailures.push(error),
   );
+  const consumer = createConsumerHandler({
+    deps: { store: sys.deps.store, clock: sys.deps.clock, fulfilment: recordCompletionOnly },
+    process: publishingOrderProcessor({
+      session: realtime.session,
+      onFailure: (_, error) => publishFailures.push(error),
+    }),
+    logger: recordingLogger().logger,
+  });
   const server = createHttpGateway(
     createHttpApiHandler({ deps, authenticate: createAuthenticator(auth), logger }),
   );
@@ -102,6 +121,11 @@ export async function startTestRealtime(
     tableName,
     publishFailures,
     logged,
+    async consume(orderId, receiveCount = 1) {
+      const order = (await sys.deps.store.get(orderId)) ?? fail(`Order ${orderId} is not stored`);
+      const body = JSON.stringify(toOrderMessage(order));
+      return consumer({ Records: [sqsRecord(body, order.customerId, receiveCount)] });
+    },
     client(authorization) {
       const client = createClient({
         url: wsUrl,
@@ -153,6 +177,10 @@ export async function startTestRealtime(
       server.close();
     },
   };
+}
+
+function fail(message: string): never {
+  throw new Error(message);
 }
 
 /** Collects a subscription's events until the server completes it (or it errors). */

@@ -24,6 +24,8 @@ export const SUBSCRIPTION_INDEXES = {
   byTopic: { partitionKey: 'topic', sortKey: 'connectionId', projection: 'ALL' },
   /** Sparse, keys only: a caller's acknowledged connections, to count them. */
   byCaller: { partitionKey: 'callerKey', sortKey: 'connectionId', projection: 'KEYS_ONLY' },
+  /** Sparse: the `orderUpdated` subscriptions, by shard, which the reconciler reads (no Scan). */
+  byReconcileShard: { partitionKey: 'reconcileShard', sortKey: 'connectionId', projection: 'ALL' },
 } as const;
 
 /** The attribute DynamoDB's TTL deletes items by. */
@@ -219,7 +221,8 @@ export class OrderSubscriptions extends Construct {
       'Query',
     ]);
     this.grantQueryIndex(this.handler.function, 'byCaller', 'byTopic');
-    this.grantTable(this.reconciler.function, ['Scan', 'UpdateItem', 'BatchWriteItem', 'Query']);
+    this.grantTable(this.reconciler.function, ['UpdateItem', 'BatchWriteItem', 'Query']);
+    this.grantQueryIndex(this.reconciler.function, 'byReconcileShard');
     this.stage.grantManagementApiAccess(this.handler.function);
     this.stage.grantManagementApiAccess(this.reconciler.function);
     this.acknowledgeConnectionWildcard(this.handler.role);

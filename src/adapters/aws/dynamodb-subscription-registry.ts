@@ -6,7 +6,6 @@ import {
   PutCommand,
   QueryCommand,
   type QueryCommandInput,
-  ScanCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { Caller } from '../../domain/caller.js';
@@ -24,7 +23,19 @@ export const SUBSCRIPTION_TABLE_INDEXES = {
   byTopic: 'byTopic',
   /** callerKey + connectionId, sparse (acknowledged connections only), keys only. */
   byCaller: 'byCaller',
+  /** reconcileShard + connectionId, sparse (`orderUpdated` subscriptions only): what the reconciler reads. */
+  byReconcileShard: 'byReconcileShard',
 } as const;
+
+/** Shards of the `byReconcileShard` index, so that no index partition takes every write. */
+export const RECONCILE_SHARDS = 16;
+
+/** The shard of one subscription: a hash of its keys, so that subscriptions spread evenly. */
+export function reconcileShardOf(connectionId: string, id: string): number {
+  let hash = 0;
+  for (const c of `${connectionId}#${id}`) hash = (hash * 31 + (c.codePointAt(0) ?? 0)) >>> 0;
+  return hash % RECONCILE_SHARDS;
+}
 
 /** The attribute DynamoDB's TTL reads: epoch seconds after which an item may be deleted. */
 export const SUBSCRIPTION_TTL_ATTRIBUTE = 'expiresAt';
@@ -69,6 +80,8 @@ function toSubscription(item: Record<string, unknown>): SubscriptionRecord {
  * own item (sort key `connection`) and one item per subscription (`sub#<id>`), each with a TTL.
  */
 export class DynamoDbSubscriptionRegistry implements SubscriptionRegistry {
+  readonly reconcileShards = RECONCILE_SHARDS;
+
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -144,6 +157,9 @@ export class DynamoDbSubscriptionRegistry implements SubscriptionRegistry {
         Item: {
           ...subscription,
           sk: subscriptionKey(subscription.id),
+          ...(subscription.field === 'orderUpdated' && {
+            reconcileShard: String(reconcileShardOf(subscription.connectionId, subscription.id)),
+          }),
           [SUBSCRIPTION_TTL_ATTRIBUTE]: expiresAt(),
         },
         ConditionExpression: 'attribute_not_exists(connectionId)',
@@ -188,23 +204,18 @@ export class DynamoDbSubscriptionRegistry implements SubscriptionRegistry {
     return pages.flat().map(toSubscription);
   }
 
-  async orderSubscriptions(): Promise<SubscriptionRecord[]> {
+  async orderSubscriptions(shard: number, limit: number): Promise<SubscriptionRecord[]> {
     const items: Record<string, unknown>[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new ScanCommand({
-          TableName: this.tableName,
-          FilterExpression: 'begins_with(topic, :order)',
-          ExpressionAttributeValues: { ':order': 'order#' },
-          ...(start && { ExclusiveStartKey: start }),
-        }),
-        callOptions(),
-      );
+    for await (const page of this.queryPages({
+      IndexName: SUBSCRIPTION_TABLE_INDEXES.byReconcileShard,
+      KeyConditionExpression: 'reconcileShard = :s',
+      ExpressionAttributeValues: { ':s': String(shard) },
+      Limit: limit,
+    })) {
       items.push(...(page.Items ?? []));
-      start = page.LastEvaluatedKey;
-    } while (start !== undefined);
-    return items.map(toSubscription);
+      if (items.length >= limit) break;
+    }
+    return items.slice(0, limit).map(toSubscription);
   }
 
   async advance(connectionId: string, id: string, updatedAt: string): Promise<boolean> {

@@ -4,7 +4,11 @@ import type { GraphQLSchema } from 'graphql';
 import type { RealtimeConfig } from '../../config.js';
 import { createDelivery, type Deliver } from '../../realtime/delivery.js';
 import type { ConnectionGateway, SubscriptionRegistry } from '../../realtime/ports.js';
-import { createOrderPublisher, type PublishOrderChange } from '../../realtime/publisher.js';
+import {
+  createOrderPublisher,
+  createPublishSession,
+  type PublishOrderChange,
+} from '../../realtime/publisher.js';
 import {
   type PublishFailureHandler,
   publishingOrderStore,
@@ -19,7 +23,10 @@ export interface RealtimeDependencies {
   readonly registry: SubscriptionRegistry;
   readonly gateway: ConnectionGateway;
   readonly deliver: Deliver;
+  /** Publishes one change, looking its subscribers up. */
   readonly publish: PublishOrderChange;
+  /** A publisher for one processing of one order: one lookup for all its changes. */
+  readonly session: () => PublishOrderChange;
 }
 
 /** Wires the subscription table and API Gateway's management API to the realtime ports. */
@@ -35,19 +42,30 @@ export function createRealtimeDependencies(
     new ApiGatewayManagementApiClient({ region, endpoint: config.callbackUrl, ...HTTP_TIMEOUTS }),
   );
   const deliver = createDelivery({ schema, registry, gateway });
+  const options = { registry, gateway, deliver };
   return {
     registry,
     gateway,
     deliver,
-    publish: createOrderPublisher({ registry, gateway, deliver }),
+    publish: createOrderPublisher(options),
+    session: () => createPublishSession(options),
   };
 }
 
-/** The use cases' ports with every stored order change published to subscribers. */
-export function withPublishing<T extends Pick<OrderDependencies, 'store'>>(
+/**
+ * The API's ports with the status changes it makes (cancels) published to subscribers; a change
+ * whose publish left a subscriber untold is queued again for the order processor to publish.
+ */
+export function withPublishing<T extends Pick<OrderDependencies, 'store' | 'queue'>>(
   deps: T,
   publish: PublishOrderChange,
   onFailure: PublishFailureHandler,
 ): T {
-  return { ...deps, store: publishingOrderStore(deps.store, publish, onFailure) };
+  return {
+    ...deps,
+    store: publishingOrderStore(deps.store, publish, {
+      onFailure,
+      republish: (order) => deps.queue.enqueue(order),
+    }),
+  };
 }
