@@ -4,7 +4,8 @@ import { ORDER_MESSAGE_SCHEMA_VERSION, toOrderMessage } from '../domain/order-me
 import { recordCompletionOnly } from '../domain/order-processing.js';
 import { createTestOrderSystem, type TestOrderSystem } from '../testing/order-system.js';
 import { placeOrder } from '../use-cases/place-order.js';
-import { createConsumerHandler } from './create-consumer-handler.js';
+import { processOrder } from '../use-cases/process-order.js';
+import { createConsumerHandler, RedeliveryWantedError } from './create-consumer-handler.js';
 import { orderRequest, recordingLogger, sqsRecord } from './test-fixtures.js';
 
 let system: TestOrderSystem;
@@ -166,5 +167,49 @@ describe('createConsumerHandler', () => {
     expect(response.batchItemFailures).toEqual(
       records.map((r) => ({ itemIdentifier: r.messageId })),
     );
+  });
+});
+
+describe('a record processed but wanted again', () => {
+  it('fails the record and counts the order as processed, not the record as a consumer failure, when processing asks for a redelivery', async () => {
+    // Prepare
+    const { logger, lines } = recordingLogger();
+    const counted = { processed: [] as string[], failed: 0 };
+    const deps = {
+      store: system.deps.store,
+      clock: system.deps.clock,
+      fulfilment: recordCompletionOnly,
+    };
+    const handle = createConsumerHandler({
+      deps,
+      logger,
+      meter: {
+        orderProcessed: (outcome) => counted.processed.push(outcome),
+        recordFailed: () => {
+          counted.failed += 1;
+        },
+      },
+      process: async (d, orderId, receiveCount) => {
+        const processed = await processOrder(d, orderId);
+        if (receiveCount === 1) throw new RedeliveryWantedError(processed);
+        return processed;
+      },
+    });
+    const order = await place('wanted-again');
+    const record = sqsRecord(body(order), 'wanted-again');
+
+    // Act
+    const first = await handle({ Records: [record] });
+    const again = await handle({ Records: [sqsRecord(body(order), 'wanted-again', 2)] });
+
+    // Assess
+    expect(first).toEqual({ batchItemFailures: [{ itemIdentifier: record.messageId }] });
+    expect(again).toEqual({ batchItemFailures: [] });
+    expect(counted).toEqual({ processed: ['completed'], failed: 0 });
+    expect(lines.map((l) => `${l.level} ${l.message}`)).toEqual([
+      'warn Order message processed; it is delivered again',
+      'info Order message processed',
+    ]);
+    expect((await stored(order))?.status).toBe('COMPLETED');
   });
 });

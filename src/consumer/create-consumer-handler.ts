@@ -48,6 +48,21 @@ export interface FailedRecordRouter {
 export const retryDelaySeconds = (receiveCount: number): number =>
   Math.min(60, 2 * 4 ** Math.max(0, receiveCount - 1));
 
+/**
+ * Thrown by a {@link ProcessRecordOrder} that processed its order but wants the record delivered
+ * again, for something due after the order's changes (telling subscribers of them) that failed.
+ * The record fails without counting as a consumer failure; the order counts as processed.
+ */
+export class RedeliveryWantedError extends Error {
+  constructor(
+    readonly processed: ProcessedOrder,
+    options?: ErrorOptions,
+  ) {
+    super(`Order ${processed.order.id} was processed; its message is wanted again.`, options);
+    this.name = 'RedeliveryWantedError';
+  }
+}
+
 /** Thrown for records not started because the invocation's time ran low. */
 class OutOfTimeError extends Error {
   constructor() {
@@ -133,6 +148,18 @@ export function createConsumerHandler(options: ConsumerHandlerOptions): Consumer
         });
         if (outcome !== 'unchanged') meter?.orderProcessed(outcome);
       } catch (error) {
+        if (error instanceof RedeliveryWantedError) {
+          const { order, outcome } = error.processed;
+          logger.warn('Order message processed; it is delivered again', {
+            ...recordFields(record),
+            orderId: order.id,
+            status: order.status,
+            outcome,
+            error: error.cause,
+          });
+          if (outcome !== 'unchanged') meter?.orderProcessed(outcome);
+          throw error;
+        }
         const poison = isPoison(error);
         logger.error('Order message failed', { ...recordFields(record), poison, error });
         meter?.recordFailed(poison);

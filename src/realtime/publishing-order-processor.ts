@@ -1,4 +1,7 @@
-import type { ProcessRecordOrder } from '../consumer/create-consumer-handler.js';
+import {
+  type ProcessRecordOrder,
+  RedeliveryWantedError,
+} from '../consumer/create-consumer-handler.js';
 import type { Order } from '../domain/order.js';
 import type { OrderStore } from '../domain/ports.js';
 import { processOrder } from '../use-cases/process-order.js';
@@ -59,7 +62,8 @@ export function publishingOrderProcessor({
     if (processed.outcome === 'unchanged') await announce(processed.order);
     const untold = failures.find(leftSubscribersUntold);
     if (failures.length > 0) onFailure(processed.order, untold ?? failures[0]);
-    if (untold !== undefined && receiveCount <= retryReceives) throw untold;
+    if (untold !== undefined && receiveCount <= retryReceives)
+      throw new RedeliveryWantedError(processed, { cause: untold });
     return processed;
   };
 }
