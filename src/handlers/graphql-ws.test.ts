@@ -210,11 +210,16 @@ describe('publishing from the order processor', () => {
     });
     const during = dynamodb.requests.slice(from);
     const { id } = placeOrder.order;
-    await consume(queueRecord((await sys.deps.store.get(id)) ?? expect.fail('stored')));
+    const order = (await sys.deps.store.get(id)) ?? expect.fail('stored');
+    const processingFrom = dynamodb.requests.length;
+    await consume(queueRecord(order));
+    const processing = dynamodb.requests.slice(processingFrom);
 
     // Assess
     expect(during).toContainEqual({ action: 'PutItem', table: sys.env.ORDERS_TABLE_NAME });
     expect(during.filter((r) => r.table === tableName)).toEqual([]);
+    // One lookup for the three events: the order's, its customer's and all orders' topics.
+    expect(processing.filter((r) => r.index === 'byTopic')).toHaveLength(3);
     const events = [await stream.next(), await stream.next(), await stream.next()];
     expect(events.map((e) => e.data?.ordersUpdated)).toEqual(
       ['RECEIVED', 'PROCESSING', 'COMPLETED'].map((status) => ({ id, status })),
