@@ -264,6 +264,22 @@ describe('publishing from the order processor', () => {
     await Promise.all([client.dispose(), watcher.dispose()]);
   });
 
+  it('lets a record go from its fourth receive on when its subscribers still cannot be looked up', async () => {
+    // Prepare
+    const { placeOrder } = await callApi<{ placeOrder: { order: { id: string } } }>(PLACE_ORDER, {
+      input: orderInput({ customerId: `c-${randomUUID()}` }),
+    });
+    const order = (await sys.deps.store.get(placeOrder.order.id)) ?? expect.fail('stored');
+
+    // Act
+    dynamodb.fail('Query', 'server-error', 1_000);
+    const response = await consume(queueRecord(order, 4)).finally(() => dynamodb.calm());
+
+    // Assess
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect((await sys.deps.store.get(order.id))?.status).toBe('COMPLETED');
+  });
+
   it('queues a cancelled order again when its subscribers could not be looked up, and the processor announces it', async () => {
     // Prepare: an order whose queue message was never sent (its dispatch failed).
     const customerId = `c-${randomUUID()}`;
