@@ -7,6 +7,7 @@ import {
   SUBSCRIPTION_TABLE_INDEXES,
 } from '../../../src/adapters/aws/dynamodb-subscription-registry.js';
 import { CONFIG_ENV } from '../../../src/config.js';
+import { FUNCTION_MEMORY_MB, RECONCILE_INTERVAL_MINUTES } from '../../../src/tools/cost/pricing.js';
 import { OrderStack } from '../order-stack.js';
 import { fromRepoRoot } from '../repo-paths.js';
 import { SERVICE_NAMES } from '../runtime-environment.js';
@@ -216,6 +217,12 @@ describe('reconciler and alarms', () => {
       ScheduleExpression: `rate(${RECONCILE_INTERVAL.toMinutes()} minute)`,
       Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [ids.reconciler, 'Arn'] } })],
     });
+  });
+
+  it('runs the reconciler and the WebSocket function as the cost command prices them', () => {
+    expect(RECONCILE_INTERVAL.toMinutes()).toBe(RECONCILE_INTERVAL_MINUTES);
+    expect(propertiesOf(template, ids.handler).MemorySize).toBe(FUNCTION_MEMORY_MB.subscriptions);
+    expect(propertiesOf(template, ids.reconciler).MemorySize).toBe(FUNCTION_MEMORY_MB.reconciler);
   });
 
   it('raises an alarm on publish failures of every publisher, and on errors of the new functions', () => {

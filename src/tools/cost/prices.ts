@@ -19,6 +19,12 @@ export const PRICES = {
   },
   /** HTTP API, per request (first 300 million a month; each 512 KB counts as one). */
   httpApiRequest: 1.0 / 1e6,
+  /** API Gateway WebSocket API (first billion messages a month). */
+  websocket: {
+    /** Per message sent or received (each 32 KB counts as one). */
+    message: 1.0 / 1e6,
+    connectionMinute: 0.25 / 1e6,
+  },
   /** SQS FIFO, per request (each 64 KB of payload counts as one). */
   sqsFifoRequest: 0.5 / 1e6,
   sns: {

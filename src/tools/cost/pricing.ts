@@ -2,7 +2,16 @@ import type { RecordedRequest } from './counting-proxy.js';
 import { PRICES, sampledShare } from './prices.js';
 
 /** Memory of each function, as the stack configures it (a template test keeps them equal). */
-export const FUNCTION_MEMORY_MB = { api: 1024, consumer: 512 } as const;
+export const FUNCTION_MEMORY_MB = {
+  api: 1024,
+  consumer: 512,
+  subscriptions: 512,
+  reconciler: 512,
+} as const;
+
+/** A function the cost command times and prices. */
+export type PricedFunction = keyof typeof FUNCTION_MEMORY_MB;
+const PRICED_FUNCTIONS = Object.keys(FUNCTION_MEMORY_MB) as PricedFunction[];
 
 /** The functions' architecture, which sets the price of a GB-second (a template test keeps it equal). */
 export const FUNCTION_ARCHITECTURE: keyof typeof PRICES.lambda.gbSecond = 'x86_64';
@@ -19,10 +28,12 @@ export interface RunCounts {
   readonly requests: readonly RecordedRequest[];
   readonly apiRequests: number;
   /** Duration of each invocation, in milliseconds, per function. */
-  readonly invocations: Readonly<Record<keyof typeof FUNCTION_MEMORY_MB, readonly number[]>>;
+  readonly invocations: Readonly<Record<PricedFunction, readonly number[]>>;
   /** Bytes each function wrote to its log. */
-  readonly logBytes: Readonly<Record<keyof typeof FUNCTION_MEMORY_MB, number>>;
+  readonly logBytes: Readonly<Record<PricedFunction, number>>;
   readonly consumerBatches: number;
+  /** What WebSocket clients used, when some watched the orders. */
+  readonly websocket?: { readonly messages: number; readonly connectionMinutes: number };
 }
 
 const REQUEST_ID = '8f507cfc-0000-4697-b07a-ac58fc914c95';
@@ -116,13 +127,13 @@ export function priceRun(
   const sum = (m: Record<string, number>) => Object.values(m).reduce((a, b) => a + b, 0);
   const writeUnits = sum(writeUnitsByTarget);
   const readUnits = sum(readUnitsByAction);
-  const invocations = counts.invocations.api.length + counts.invocations.consumer.length;
+  const invocations = PRICED_FUNCTIONS.reduce((n, fn) => n + counts.invocations[fn].length, 0);
   const gbSeconds =
-    (['api', 'consumer'] as const).reduce(
+    PRICED_FUNCTIONS.reduce(
       (total, fn) => total + billedMs(counts.invocations[fn]) * (FUNCTION_MEMORY_MB[fn] / 1024),
       0,
     ) / 1000;
-  const functionLogs = counts.logBytes.api + counts.logBytes.consumer;
+  const functionLogs = PRICED_FUNCTIONS.reduce((n, fn) => n + counts.logBytes[fn], 0);
   const platformLogs = SYSTEM_LOG_LEVEL === 'INFO' ? invocations * bytes(PLATFORM_LOG_LINES) : 0;
   const accessLogs = counts.apiRequests * bytes([ACCESS_LOG_LINE]);
   const invocationsPerSecond = per(invocations) * options.ordersPerSecond;
@@ -154,16 +165,30 @@ export function priceRun(
       PRICES.logIngestedByte,
     ),
     line('X-Ray', per(traces), 'traces', PRICES.xrayTrace),
+    line(
+      'WebSocket messages',
+      per(counts.websocket?.messages ?? 0),
+      'messages',
+      PRICES.websocket.message,
+    ),
+    line(
+      'WebSocket connection',
+      per(counts.websocket?.connectionMinutes ?? 0),
+      'minutes',
+      PRICES.websocket.connectionMinute,
+    ),
   ];
   const email = line('SNS e-mail', per(publishes), 'e-mails', PRICES.sns.email);
   const withoutEmail = lines.reduce((s, l) => s + l.dollarsPerMillion, 0);
   const withEmail = withoutEmail + email.dollarsPerMillion;
 
   const fmt = (n: number, digits = 2) => n.toFixed(digits);
-  const rows = [...lines, email].map(
-    (l) =>
-      `| ${l.item} | ${fmt(l.perOrder, l.unit === 'bytes' ? 0 : 3)} ${l.unit} | ${fmt(l.dollarsPerMillion)} |`,
-  );
+  const rows = [...lines, email]
+    .filter((l) => counts.websocket !== undefined || !l.item.startsWith('WebSocket'))
+    .map(
+      (l) =>
+        `| ${l.item} | ${fmt(l.perOrder, l.unit === 'bytes' ? 0 : 3)} ${l.unit} | ${fmt(l.dollarsPerMillion)} |`,
+    );
   const detail = (m: Record<string, number>) =>
     Object.entries(m)
       .map(([k, v]) => `${k} ${fmt(v, 2)}`)
@@ -180,7 +205,12 @@ export function priceRun(
     `Write units per order: ${detail(writeUnitsByTarget)}`,
     `Read units per order: ${detail(readUnitsByAction)}`,
     `Requests per order: ${detail(requestsByAction)}`,
-    `Invocations: API ${counts.invocations.api.length} (billed mean ${fmt(billedMs(counts.invocations.api) / Math.max(1, counts.invocations.api.length), 1)} ms), consumer ${counts.invocations.consumer.length} (${fmt(billedMs(counts.invocations.consumer) / Math.max(1, counts.invocations.consumer.length), 1)} ms)`,
+    `Invocations: ${PRICED_FUNCTIONS.filter((fn) => counts.invocations[fn].length > 0)
+      .map(
+        (fn) =>
+          `${fn} ${counts.invocations[fn].length} (billed mean ${fmt(billedMs(counts.invocations[fn]) / counts.invocations[fn].length, 1)} ms)`,
+      )
+      .join(', ')}`,
     `Log bytes per order: functions ${fmt(per(functionLogs), 0)}, platform ${fmt(per(platformLogs), 0)}, access ${fmt(per(accessLogs), 0)}`,
   ].join('\n');
   return {
@@ -204,3 +234,29 @@ export function priceRun(
     },
   };
 }
+
+/**
+ * What watching an order costs: the watched run's lines beside the plain run's, per order, and
+ * the difference of their totals without e-mail.
+ */
+export function compareWatched(plain: CostReport, watched: CostReport, watchedOrders: number) {
+  const fmt = (n: number) => n.toFixed(2);
+  const rows = watched.lines.map((w, i) => {
+    const p = plain.lines[i];
+    return `| ${w.item} | ${fmt(p?.dollarsPerMillion ?? 0)} | ${fmt(w.dollarsPerMillion)} | ${fmt(w.dollarsPerMillion - (p?.dollarsPerMillion ?? 0))} |`;
+  });
+  return [
+    `An order watched by one orderUpdated subscriber from placing to its final status (${watchedOrders} orders, each its own connection)`,
+    '',
+    '| item | $ per million orders, unwatched | watched | difference |',
+    '|---|---|---|---|',
+    ...rows,
+    `| **Total without e-mail** | **${fmt(plain.withoutEmail)}** | **${fmt(watched.withoutEmail)}** | **${fmt(watched.withoutEmail - plain.withoutEmail)}** |`,
+  ].join('\n');
+}
+
+/** How often the stack runs the subscription reconciler (a template test keeps it equal). */
+export const RECONCILE_INTERVAL_MINUTES = 1;
+
+/** Runs of a scheduled function a month (30 days) at one run every `intervalMinutes`. */
+export const runsPerMonth = (intervalMinutes: number) => (30 * 24 * 60) / intervalMinutes;

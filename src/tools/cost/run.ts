@@ -4,26 +4,44 @@
  * every AWS request through a proxy, computes DynamoDB units per AWS's rules, and prices it all
  * from the dated price table.
  *
- *   npm run cost -- --orders 100 --customers 10 --page 10 --rate 1000 --backlog 400
+ *   npm run cost -- --orders 100 --customers 10 --page 10 --rate 1000 --backlog 400 --watched 10
+ *
+ * `--watched` orders run the same lifecycle again, each watched by an `orderUpdated` subscriber
+ * over the WebSocket function; the difference is what watching an order costs.
  *
  * `--rate` (orders per second) only sets the share of invocations X-Ray samples.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { once } from 'node:events';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import { DeleteMessageBatchCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
-import type { APIGatewayProxyEventV2, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type {
+  APIGatewayProxyEventV2,
+  ScheduledEvent,
+  SQSBatchResponse,
+  SQSEvent,
+} from 'aws-lambda';
 import { createAwsClients } from '../../adapters/aws/clients.js';
 import { createOrderDependencies } from '../../adapters/aws/order-dependencies.js';
 import { lambdaContext } from '../../local/http-gateway.js';
 import { toSqsRecord } from '../../local/queue-poller.js';
 import { ensureResources } from '../../local/resources.js';
+import { REALTIME_LIMITS } from '../../realtime/websocket-handler.js';
 import { httpApiEvent } from '../../testing/api-gateway-events.js';
 import { anOrder } from '../../testing/orders.js';
 import { sweepOrders } from '../../use-cases/sweep-orders.js';
 import type { RecordedRequest } from './counting-proxy.js';
-import { priceRun, type RunCounts } from './pricing.js';
+import {
+  compareWatched,
+  type PricedFunction,
+  priceRun,
+  RECONCILE_INTERVAL_MINUTES,
+  type RunCounts,
+  runsPerMonth,
+} from './pricing.js';
+import { startWatching, type Watcher } from './watchers.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -33,11 +51,16 @@ const { values: args } = parseArgs({
     page: { type: 'string', default: '10' },
     out: { type: 'string', default: 'cost-results/latest.json' },
     backlog: { type: 'string', default: '400' },
+    watched: { type: 'string', default: '10' },
   },
 });
 const ORDERS = Number(args.orders);
 const CUSTOMERS = Number(args.customers);
 const PAGE = Number(args.page);
+const WATCHED = Number(args.watched);
+// Every watcher here is the same (trusted) caller, who may hold only so many connections.
+if (WATCHED > REALTIME_LIMITS.connectionsPerCaller)
+  throw new Error(`--watched is at most ${REALTIME_LIMITS.connectionsPerCaller}`);
 
 process.env.AWS_REGION ??= 'us-east-1';
 process.env.AWS_ACCESS_KEY_ID ??= 'local';
@@ -66,15 +89,19 @@ const [{ emulators, proxy: proxied }] = (await once(worker, 'message')) as [
   { emulators: Endpoints; proxy: Endpoints },
 ];
 const proxy = { ...proxied, overheadMs: () => overhead[0] ?? 0 };
-const resources = await ensureResources(
-  createAwsClients(region, {
-    dynamodb: emulators.dynamodbEndpoint,
-    sqs: emulators.messagingEndpoint,
-    sns: emulators.messagingEndpoint,
-  }),
-  { table: 'cost-orders', queue: 'cost-orders', topic: 'cost-order-alerts' },
-);
+const direct = createAwsClients(region, {
+  dynamodb: emulators.dynamodbEndpoint,
+  sqs: emulators.messagingEndpoint,
+  sns: emulators.messagingEndpoint,
+});
+const resources = await ensureResources(direct, {
+  table: 'cost-orders',
+  queue: 'cost-orders',
+  topic: 'cost-order-alerts',
+});
 await ask('clear');
+
+const subscriptions = await startWatching(direct, region);
 
 // The handlers read their configuration as in Lambda; every SDK call they make passes the proxy.
 Object.assign(process.env, {
@@ -85,40 +112,71 @@ Object.assign(process.env, {
   AWS_ENDPOINT_URL_DYNAMODB: proxy.dynamodbEndpoint,
   AWS_ENDPOINT_URL_SQS: proxy.messagingEndpoint,
   AWS_ENDPOINT_URL_SNS: proxy.messagingEndpoint,
+  ...subscriptions.env,
 });
 await import(new URL('../../local/graphql-text-loader.mjs', import.meta.url).href);
 const api = (await import('../../handlers/graphql.js')).handler;
 const consumer = (await import('../../handlers/process-orders.js')).handler;
+// In AWS the WebSocket function verifies Cognito tokens itself; here it trusts every caller
+// (no signing keys to verify against), so the check's few milliseconds are not counted.
+process.env.AUTH_MODE = 'off';
+const websocket = (await import('../../handlers/graphql-ws.js')).handler;
+process.env.AUTH_MODE = 'apigateway';
+const reconciler = (await import('../../handlers/reconcile-subscriptions.js')).handler;
 // The event source mapping's receives and deletes, as Lambda's poller makes them.
 const poller = createAwsClients(region, { sqs: proxy.messagingEndpoint }).sqs;
 
-/** Log bytes the functions wrote, and each invocation's duration. */
-const logBytes = { api: 0, consumer: 0 };
-const durationsMs = { api: [] as number[], consumer: [] as number[] };
+/** What the functions did in one phase of the run. */
+interface Phase {
+  /** Log bytes each function wrote. */
+  readonly logBytes: Record<PricedFunction, number>;
+  /** Each invocation's duration, per function. */
+  readonly durationsMs: Record<PricedFunction, number[]>;
+  apiRequests: number;
+  consumerBatches: number;
+}
+const newPhase = (): Phase => ({
+  logBytes: { api: 0, consumer: 0, subscriptions: 0, reconciler: 0 },
+  durationsMs: { api: [], consumer: [], subscriptions: [], reconciler: [] },
+  apiRequests: 0,
+  consumerBatches: 0,
+});
+let phase = newPhase();
 let invocation = 0;
 
-/** Lambda handlers are typed `void | Promise<T>`; these all return a promise. */
-async function invoke(
-  fn: 'api' | 'consumer',
-  run: (requestId: string) => unknown,
-): Promise<unknown> {
+/** Which function of which phase is running, through all of an invocation's async work. */
+const running = new AsyncLocalStorage<{ readonly phase: Phase; readonly fn: PricedFunction }>();
+const writeOut = process.stdout.write.bind(process.stdout);
+// What a function writes is its log: counted, not shown. Invocations may overlap (a WebSocket
+// event while the API answers), so each write is charged to the invocation it comes from.
+process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
+  const owner = running.getStore();
+  if (owner === undefined) return writeOut(chunk, ...rest);
+  owner.phase.logBytes[owner.fn] +=
+    typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length;
+  return true;
+}) as typeof process.stdout.write;
+
+/** Runs one invocation, timing it and counting what it logs. */
+async function invoke<T>(fn: PricedFunction, run: (requestId: string) => T): Promise<Awaited<T>> {
   invocation += 1;
-  const write = process.stdout.write.bind(process.stdout);
-  const capture = (chunk: string | Uint8Array) => {
-    logBytes[fn] += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length;
-    return true;
-  };
-  process.stdout.write = capture as typeof process.stdout.write;
+  const requestId = `00000000-0000-4000-8000-${String(invocation).padStart(12, '0')}`;
+  const current = phase;
   const started = performance.now() - proxy.overheadMs();
   try {
-    return await run(`00000000-0000-4000-8000-${String(invocation).padStart(12, '0')}`);
+    return await running.run({ phase: current, fn }, async () => await run(requestId));
   } finally {
-    durationsMs[fn].push(performance.now() - proxy.overheadMs() - started);
-    process.stdout.write = write;
+    current.durationsMs[fn].push(performance.now() - proxy.overheadMs() - started);
   }
 }
+subscriptions.handleWith(async (event) => {
+  const result = await invoke('subscriptions', (id) =>
+    websocket(event, lambdaContext(id, 'order-subscriptions'), () => undefined),
+  );
+  if (!result) throw new Error('The WebSocket function returned nothing');
+  return result;
+});
 
-const apiRequests: number[] = [];
 async function graphql(customerId: string, query: string, variables: Record<string, unknown>) {
   const base = httpApiEvent({ body: JSON.stringify({ query, variables }) });
   const event: APIGatewayProxyEventV2 = {
@@ -131,99 +189,137 @@ async function graphql(customerId: string, query: string, variables: Record<stri
   const result = await invoke('api', (id) =>
     api(event, lambdaContext(id, 'order-api'), () => undefined),
   );
+  phase.apiRequests += 1;
   const body =
     typeof result === 'object' && result !== null && 'body' in result ? String(result.body) : '';
-  apiRequests.push(body.length);
   const json = JSON.parse(body) as { data?: Record<string, unknown>; errors?: unknown[] };
   if (json.errors) throw new Error(`GraphQL error: ${JSON.stringify(json.errors)}`);
   return json.data ?? {};
 }
 
-const customer = (i: number) => `cost-customer-${i % CUSTOMERS}`;
-const placed: { id: string; customerId: string }[] = [];
-for (let i = 0; i < ORDERS; i += 1) {
-  const customerId = customer(i);
-  const data = await graphql(
-    customerId,
-    'mutation P($input: PlaceOrderInput!) { placeOrder(input: $input) { order { id status } } }',
-    {
-      input: {
-        customerId,
-        customerEmail: 'ada@example.com',
-        currency: 'EUR',
-        idempotencyKey: `cost-${i}`,
-        items: [
-          { sku: 'BOOK-1', quantity: 2, unitPrice: 1250 },
-          { sku: 'PEN-7', quantity: 1, unitPrice: 199 },
-        ],
-      },
-    },
-  );
-  placed.push({ id: (data.placeOrder as { order: { id: string } }).order.id, customerId });
-}
-
-let processed = 0;
-let batches = 0;
-while (processed < ORDERS) {
-  const { Messages = [] } = await poller.send(
-    new ReceiveMessageCommand({
-      QueueUrl: resources.queueUrl,
-      MaxNumberOfMessages: 10,
-      WaitTimeSeconds: 1,
-      MessageSystemAttributeNames: ['All'],
-    }),
-  );
-  if (Messages.length === 0) throw new Error(`Queue empty after ${processed} of ${ORDERS} orders`);
-  const event: SQSEvent = {
-    Records: Messages.map((m) => toSqsRecord(m, 'arn:aws:sqs:local:0:cost', region)),
-  };
-  const result = (await invoke('consumer', (id) =>
-    consumer(event, lambdaContext(id, 'order-processor'), () => undefined),
-  )) as SQSBatchResponse;
-  if (result.batchItemFailures.length > 0) throw new Error('The consumer failed a record');
-  await poller.send(
-    new DeleteMessageBatchCommand({
-      QueueUrl: resources.queueUrl,
-      Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle ?? '' })),
-    }),
-  );
-  processed += Messages.length;
-  batches += 1;
+/** Hands the queue's messages to the consumer as the event source mapping does, until `count`. */
+async function processQueued(count: number) {
+  let processed = 0;
+  while (processed < count) {
+    const { Messages = [] } = await poller.send(
+      new ReceiveMessageCommand({
+        QueueUrl: resources.queueUrl,
+        MaxNumberOfMessages: 10,
+        WaitTimeSeconds: 1,
+        MessageSystemAttributeNames: ['All'],
+      }),
+    );
+    if (Messages.length === 0) throw new Error(`Queue empty after ${processed} of ${count} orders`);
+    const event: SQSEvent = {
+      Records: Messages.map((m) => toSqsRecord(m, 'arn:aws:sqs:local:0:cost', region)),
+    };
+    const result = (await invoke('consumer', (id) =>
+      consumer(event, lambdaContext(id, 'order-processor'), () => undefined),
+    )) as SQSBatchResponse;
+    if (result.batchItemFailures.length > 0) throw new Error('The consumer failed a record');
+    await poller.send(
+      new DeleteMessageBatchCommand({
+        QueueUrl: resources.queueUrl,
+        Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle ?? '' })),
+      }),
+    );
+    processed += Messages.length;
+    phase.consumerBatches += 1;
+  }
 }
 
 const ORDER_FIELDS =
   'id status total { amount currency } items { sku quantity } createdAt processedAt';
-for (const { id, customerId } of placed) {
-  await graphql(customerId, `query O($id: ID!) { order(id: $id) { ${ORDER_FIELDS} } }`, { id });
-}
-for (const { customerId } of placed) {
-  await graphql(
-    customerId,
-    `query L($c: ID!, $first: Int) { orders(customerId: $c, first: $first) { edges { cursor node { ${ORDER_FIELDS} } } pageInfo { hasNextPage endCursor } } }`,
-    { c: customerId, first: PAGE },
-  );
+const customer = (i: number) => `cost-customer-${i % CUSTOMERS}`;
+
+/**
+ * One lifecycle per order: placed, processed by the consumer in batches, read once and listed
+ * once. With `watch`, each order's customer subscribes to it (`orderUpdated`) right after placing
+ * it and stays until the subscription completes.
+ */
+async function lifecycles(run: string, orders: number, watch: boolean): Promise<RunCounts> {
+  await ask('clear');
+  phase = newPhase();
+  const placed: { id: string; customerId: string }[] = [];
+  const watchers: Watcher[] = [];
+  for (let i = 0; i < orders; i += 1) {
+    const customerId = customer(i);
+    const data = await graphql(
+      customerId,
+      'mutation P($input: PlaceOrderInput!) { placeOrder(input: $input) { order { id status } } }',
+      {
+        input: {
+          customerId,
+          customerEmail: 'ada@example.com',
+          currency: 'EUR',
+          idempotencyKey: `cost-${run}-${i}`,
+          items: [
+            { sku: 'BOOK-1', quantity: 2, unitPrice: 1250 },
+            { sku: 'PEN-7', quantity: 1, unitPrice: 199 },
+          ],
+        },
+      },
+    );
+    const id = (data.placeOrder as { order: { id: string } }).order.id;
+    placed.push({ id, customerId });
+    if (watch) watchers.push(await subscriptions.watch(id));
+  }
+  await processQueued(orders);
+  for (const { id, customerId } of placed) {
+    await graphql(customerId, `query O($id: ID!) { order(id: $id) { ${ORDER_FIELDS} } }`, { id });
+  }
+  for (const { customerId } of placed) {
+    await graphql(
+      customerId,
+      `query L($c: ID!, $first: Int) { orders(customerId: $c, first: $first) { edges { cursor node { ${ORDER_FIELDS} } } pageInfo { hasNextPage endCursor } } }`,
+      { c: customerId, first: PAGE },
+    );
+  }
+  const websocketUse = await subscriptions.finish(watchers);
+  const { requests } = await ask<{ requests: RecordedRequest[] }>('requests');
+  return {
+    orders,
+    requests,
+    apiRequests: phase.apiRequests,
+    invocations: phase.durationsMs,
+    logBytes: phase.logBytes,
+    consumerBatches: phase.consumerBatches,
+    ...(watch && { websocket: websocketUse }),
+  };
 }
 
-const { requests } = await ask<{ requests: RecordedRequest[] }>('requests');
-const counts: RunCounts = {
-  orders: ORDERS,
-  requests,
-  apiRequests: apiRequests.length,
-  invocations: { api: durationsMs.api, consumer: durationsMs.consumer },
-  logBytes,
-  consumerBatches: batches,
-};
-const report = priceRun(counts, { ordersPerSecond: Number(args.rate) });
+const pricing = { ordersPerSecond: Number(args.rate) };
+const report = priceRun(await lifecycles('plain', ORDERS, false), pricing);
+const watched =
+  WATCHED > 0 ? priceRun(await lifecycles('watched', WATCHED, true), pricing) : undefined;
+/** One scheduled run of the reconciler with no subscription open, as most minutes of a quiet shop. */
+async function reconcileOnce(): Promise<RunCounts> {
+  await ask('clear');
+  phase = newPhase();
+  await invoke('reconciler', (id) =>
+    reconciler(
+      {} as ScheduledEvent,
+      lambdaContext(id, 'order-subscription-reconciler'),
+      () => undefined,
+    ),
+  );
+  const { requests } = await ask<{ requests: RecordedRequest[] }>('requests');
+  return {
+    orders: 1,
+    requests,
+    apiRequests: 0,
+    invocations: phase.durationsMs,
+    logBytes: phase.logBytes,
+    consumerBatches: 0,
+  };
+}
+const reconcileRun = priceRun(await reconcileOnce(), pricing);
+
 /**
  * The sweeper against a backlog: stored orders whose queue message and alert never went out
  * (as after an SNS and SQS outage), swept with the deployed defaults until none is left.
  */
 async function measureBacklog(count: number) {
-  const direct = createAwsClients(region, {
-    dynamodb: emulators.dynamodbEndpoint,
-    sqs: emulators.messagingEndpoint,
-    sns: emulators.messagingEndpoint,
-  });
   const deps = createOrderDependencies(direct, resources);
   const createdAt = new Date(Date.now() - 600_000).toISOString();
   for (let i = 0; i < count; i += 1) {
@@ -243,10 +339,20 @@ async function measureBacklog(count: number) {
 }
 const backlog = Number(args.backlog) > 0 ? await measureBacklog(Number(args.backlog)) : undefined;
 
+await subscriptions.stop();
 await ask('stop');
 await worker.terminate();
 
 console.log(report.text);
+if (watched) console.log(`\n${compareWatched(report, watched, WATCHED)}`);
+const reconcilerPerMonth =
+  (reconcileRun.withoutEmail / 1e6) * runsPerMonth(RECONCILE_INTERVAL_MINUTES);
+console.log(
+  `\nSubscription reconciler, every ${RECONCILE_INTERVAL_MINUTES} min with no subscription open: $${reconcilerPerMonth.toFixed(4)} a month (${reconcileRun.lines
+    .filter((l) => l.dollarsPerMillion > 0)
+    .map((l) => `${l.item} ${l.perOrder.toFixed(l.unit === 'bytes' ? 0 : 3)} ${l.unit}`)
+    .join(', ')} a run)`,
+);
 if (backlog) {
   console.log(
     `\nSweeper backlog: ${backlog.count} stranded orders cleared in ${backlog.runs} run(s), ${backlog.seconds.toFixed(1)} s: ${Math.round(backlog.perMinute)} orders/minute (deployed defaults, emulators on this machine)`,
@@ -255,7 +361,16 @@ if (backlog) {
 await mkdir(new URL('../../../cost-results/', import.meta.url), { recursive: true });
 await writeFile(
   new URL(`../../../${args.out}`, import.meta.url),
-  `${JSON.stringify({ ...(report.json as object), backlog }, null, 2)}\n`,
+  `${JSON.stringify(
+    {
+      ...(report.json as object),
+      watched: watched?.json,
+      reconciler: { perRun: reconcileRun.json, dollarsPerMonth: reconcilerPerMonth },
+      backlog,
+    },
+    null,
+    2,
+  )}\n`,
 );
 console.log(`\nWritten to ${args.out}`);
 process.exit(0);
