@@ -197,6 +197,65 @@ describe('WebSocket Lambda handler with the API and order processor Lambdas', ()
   });
 });
 
+describe('complete and subscribe run concurrently, as API Gateway may run them', () => {
+  const ORDER_UPDATED = 'subscription ($id: ID!) { orderUpdated(id: $id) { status } }';
+
+  it('ends a subscription whose complete was handled before its subscribe was stored', async () => {
+    // Prepare: an acknowledged connection and an order to watch.
+    const placed = await callApi<{ placeOrder: { order: { id: string } } }>(PLACE_ORDER, {
+      input: orderInput(),
+    });
+    const orderId = placed.placeOrder.order.id;
+    const connected = new Promise<string>((resolve) =>
+      gateway.events.on(
+        'handled',
+        (e: { routeKey: string; connectionId: string }) =>
+          e.routeKey === '$connect' && resolve(e.connectionId),
+      ),
+    );
+    const socket = new WebSocket(wsUrl, 'graphql-transport-ws');
+    const received: { type: string; id?: string }[] = [];
+    socket.on('message', (data) => received.push(JSON.parse(String(data))));
+    await once(socket, 'open');
+    const connectionId = await connected;
+    socket.send(JSON.stringify({ type: 'connection_init' }));
+    while (!received.some((m) => m.type === 'connection_ack')) await once(socket, 'message');
+    const base = { connectionId, connectedAt: Date.now() };
+    const direct = (body: unknown) =>
+      lambdas.ws.handler(
+        messageEvent({ ...base, body: JSON.stringify(body) }),
+        testLambdaContext(),
+        noCallback,
+      );
+
+    // Act: the complete's invocation runs first, the subscribe's after it.
+    await direct({ type: 'complete', id: 'raced' });
+    await direct({
+      type: 'subscribe',
+      id: 'raced',
+      payload: { query: ORDER_UPDATED, variables: { id: orderId } },
+    });
+    await direct({
+      type: 'subscribe',
+      id: 'kept',
+      payload: { query: ORDER_UPDATED, variables: { id: orderId } },
+    });
+    while (!received.some((m) => m.id === 'kept')) await once(socket, 'message');
+
+    // Assess: nothing was sent to or kept for the completed subscription; the other one stands.
+    expect(received.filter((m) => m.id === 'raced')).toEqual([]);
+    const items = (await scan()).filter((i) => i.connectionId === connectionId);
+    expect(items.map((i) => i.sk).sort()).toEqual(['connection', 'sub#kept']);
+
+    // A complete of a stored subscription removes it and leaves no mark.
+    await direct({ type: 'complete', id: 'kept' });
+    expect((await scan()).filter((i) => i.connectionId === connectionId).map((i) => i.sk)).toEqual([
+      'connection',
+    ]);
+    socket.close();
+  });
+});
+
 describe('publishing from the order processor', () => {
   it('makes no subscription-table request on placeOrder; the processor sends RECEIVED, PROCESSING, COMPLETED to a subscriber that came first', async () => {
     // Prepare

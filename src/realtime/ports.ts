@@ -58,6 +58,17 @@ export interface SubscriptionRegistry {
   addSubscription(subscription: SubscriptionRecord): Promise<boolean>;
   countSubscriptions(connectionId: string): Promise<number>;
   removeSubscription(connectionId: string, id: string): Promise<void>;
+  /**
+   * Ends a subscription the client completed. API Gateway may run a connection's messages
+   * concurrently, so a `complete` can be handled before its `subscribe` was stored: then a mark is
+   * left that the subscribe finds ({@link completedEarly}).
+   */
+  completeSubscription(connectionId: string, id: string): Promise<void>;
+  /**
+   * Whether the client completed this subscription while it was being stored (a mark left by
+   * {@link completeSubscription} within the last minute); takes the mark away.
+   */
+  completedEarly(connectionId: string, id: string): Promise<boolean>;
   /** Removes the connection and every subscription it holds. */
   removeConnection(connectionId: string): Promise<void>;
   /** Every subscription listening to one of these topics. */

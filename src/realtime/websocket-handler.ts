@@ -209,6 +209,10 @@ export function createWebSocketHandler(options: WebSocketHandlerOptions) {
         CloseCode.SubscriberAlreadyExists,
         `Subscriber for ${id} already exists`,
       );
+    if (await registry.completedEarly(connectionId, id)) {
+      await registry.removeSubscription(connectionId, id);
+      return OK;
+    }
     if (prepared.field === 'orderUpdated') {
       // Read after registering: a change stored meanwhile is either in this state or published.
       const order = await visibleOrder(options.deps, connection.caller, String(prepared.args.id));
@@ -245,7 +249,7 @@ export function createWebSocketHandler(options: WebSocketHandlerOptions) {
       case MessageType.Subscribe:
         return subscribe(connectionId, message);
       case MessageType.Complete:
-        await registry.removeSubscription(connectionId, message.id);
+        await registry.completeSubscription(connectionId, message.id);
         return OK;
       default:
         return close(

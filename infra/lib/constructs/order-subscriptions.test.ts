@@ -188,6 +188,22 @@ describe('permissions', () => {
         .flatMap(actionsOf);
       expect(onTable).not.toContain('dynamodb:DeleteTable');
     }
+    // `complete` deletes one subscription (DeleteItem, to learn whether it was stored).
+    expect(
+      roleStatements(template, publishers.subscriptions)
+        .filter((s) => JSON.stringify(s.Resource) === JSON.stringify(tableArn))
+        .flatMap(actionsOf)
+        .sort(),
+    ).toEqual(
+      [
+        'dynamodb:BatchWriteItem',
+        'dynamodb:DeleteItem',
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:Query',
+        'dynamodb:UpdateItem',
+      ].sort(),
+    );
     const indexQueries = roleStatements(template, publishers.reconciler).filter((s) =>
       JSON.stringify(s.Resource).includes('/index/'),
     );

@@ -217,6 +217,7 @@ export class OrderSubscriptions extends Construct {
       'GetItem',
       'PutItem',
       'UpdateItem',
+      'DeleteItem',
       'BatchWriteItem',
       'Query',
     ]);

@@ -1,6 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   BatchWriteCommand,
+  DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -48,6 +49,10 @@ export const SUBSCRIPTION_ITEM_LIFETIME_SECONDS = 2 * 3600 + 10 * 60;
 
 const CONNECTION = 'connection';
 const subscriptionKey = (id: string) => `sub#${id}`;
+/** The mark of a `complete` handled before its subscription was stored. */
+const completionKey = (id: string) => `done#${id}`;
+/** How long a completion mark stands: longer than API Gateway takes to run two messages. */
+const COMPLETION_MARK_MS = 60_000;
 
 const callerKey = (caller: Caller): string =>
   caller.kind === 'trusted' ? 'trusted' : `${caller.kind}#${caller.subject}`;
@@ -177,6 +182,52 @@ export class DynamoDbSubscriptionRegistry implements SubscriptionRegistry {
 
   async removeSubscription(connectionId: string, id: string): Promise<void> {
     await this.deleteItems([{ connectionId, sk: subscriptionKey(id) }]);
+  }
+
+  async completeSubscription(connectionId: string, id: string): Promise<void> {
+    if (await this.deleteSubscription(connectionId, id)) return;
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          connectionId,
+          sk: completionKey(id),
+          completedAt: Date.now(),
+          [SUBSCRIPTION_TTL_ATTRIBUTE]: expiresAt(),
+        },
+      }),
+      callOptions(),
+    );
+    // A subscribe stored between the first delete and the mark did not see the mark: end it here.
+    if (await this.deleteSubscription(connectionId, id))
+      await this.deleteItems([{ connectionId, sk: completionKey(id) }]);
+  }
+
+  async completedEarly(connectionId: string, id: string): Promise<boolean> {
+    const key = { connectionId, sk: completionKey(id) };
+    // A read, not a delete: almost always there is no mark, and a read costs a fifth of a write.
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }),
+      callOptions(),
+    );
+    if (Item === undefined) return false;
+    await this.deleteItems([key]);
+    return (
+      typeof Item.completedAt === 'number' && Date.now() - Item.completedAt < COMPLETION_MARK_MS
+    );
+  }
+
+  /** Deletes one subscription; whether it was there. */
+  private async deleteSubscription(connectionId: string, id: string): Promise<boolean> {
+    const { Attributes } = await this.client.send(
+      new DeleteCommand({
+        TableName: this.tableName,
+        Key: { connectionId, sk: subscriptionKey(id) },
+        ReturnValues: 'ALL_OLD',
+      }),
+      callOptions(),
+    );
+    return Attributes !== undefined;
   }
 
   async removeConnection(connectionId: string): Promise<void> {
