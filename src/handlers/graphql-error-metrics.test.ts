@@ -14,7 +14,10 @@ beforeAll(async () => {
   const sys = await createTestOrderSystem();
   // A table the function's role cannot reach, as after a broken deployment: DynamoDB refuses
   // every call, which no retry fixes, so the resolver fails with an unexpected error.
-  Object.assign(process.env, sys.env, { ORDERS_TABLE_NAME: `missing-${randomUUID()}` });
+  Object.assign(process.env, sys.env, {
+    ORDERS_TABLE_NAME: `missing-${randomUUID()}`,
+    POWERTOOLS_METRICS_DISABLED: 'false',
+  });
   lambda = await import('./graphql.js');
 });
 

@@ -1,5 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { lambdaContext } from '../bench/events.js';
 import { createMetrics, MetricUnit, OrderMetric } from './metrics.js';
 import { withObservability } from './with-observability.js';
@@ -11,7 +11,21 @@ function telemetry() {
   };
 }
 
+/** What the metrics flush writes, instead of the test run's output. */
+function captureStdout() {
+  const lines: string[] = [];
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+    lines.push(String(chunk));
+    return true;
+  });
+  return lines;
+}
+
 describe('withObservability', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
   it('flushes the metrics of the invocation when the handler answers', async () => {
     const t = telemetry();
     const handler = withObservability(async (event: number) => {
@@ -19,10 +33,14 @@ describe('withObservability', () => {
       return event + 1;
     }, t);
 
+    const written = captureStdout();
     const result = await handler(1, lambdaContext('request-1'), () => {});
 
     expect(result).toBe(2);
     expect(t.metrics.hasStoredMetrics()).toBe(false);
+    expect(written.map((line) => JSON.parse(line))).toEqual([
+      expect.objectContaining({ [OrderMetric.OrdersPlaced]: 1 }),
+    ]);
   });
 
   it('flushes the metrics and rethrows when the handler throws', async () => {
@@ -33,8 +51,12 @@ describe('withObservability', () => {
       throw failure;
     }, t);
 
+    const written = captureStdout();
     await expect(handler(undefined, lambdaContext(), () => {})).rejects.toBe(failure);
     expect(t.metrics.hasStoredMetrics()).toBe(false);
+    expect(written.map((line) => JSON.parse(line))).toEqual([
+      expect.objectContaining({ [OrderMetric.DispatchFailures]: 1 }),
+    ]);
   });
 
   it('tags log lines with the request id and cold start and forgets the order id when called again', async () => {

@@ -44,6 +44,9 @@ export async function createTestOrderSystem(): Promise<TestOrderSystem> {
       ORDERS_QUEUE_URL: resources.queueUrl,
       ORDER_ALERTS_TOPIC_ARN: resources.topicArn,
       AUTH_MODE: 'off',
+      // A handler under test writes no log lines or metrics to the test run's output.
+      POWERTOOLS_LOG_LEVEL: 'SILENT',
+      POWERTOOLS_METRICS_DISABLED: 'true',
     },
   };
 }
