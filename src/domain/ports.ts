@@ -24,6 +24,16 @@ export interface StatusQuery {
   readonly after?: OrderPosition;
 }
 
+/** Orders of one status, newest first. */
+export interface StatusPage {
+  readonly orders: readonly Order[];
+  /**
+   * Set when the store stopped reading before the page was full (it reads a bounded number of
+   * entries per page): more orders may follow this position, which the next page continues after.
+   */
+  readonly resumeAfter?: OrderPosition;
+}
+
 /** One shard of the pending-order index, oldest first. */
 export interface PendingQuery {
   /** 0 to `pendingShards - 1`. */
@@ -64,8 +74,8 @@ export interface OrderStore {
   get(id: string): Promise<Order | undefined>;
   /** A customer's orders, newest first, optionally of one status. */
   listByCustomer(query: ListOrdersQuery): Promise<Order[]>;
-  /** Every customer's orders of one status, newest first. */
-  listByStatus(query: StatusQuery): Promise<Order[]>;
+  /** Every customer's orders of one status, newest first: up to `limit`, fewer when it stopped early. */
+  listByStatus(query: StatusQuery): Promise<StatusPage>;
   /**
    * Records side effects that completed. Only ever sets flags, never clears them, so racing
    * callers cannot undo each other; `dispatch` is everything the caller knows to be done. Given

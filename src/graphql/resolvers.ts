@@ -13,7 +13,10 @@ function toConnection(page: OrderPage) {
   const edges = page.orders.map((order) => ({ node: order, cursor: encodeCursor(order) }));
   return {
     edges,
-    pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null },
+    pageInfo: {
+      hasNextPage: page.hasNextPage,
+      endCursor: page.endAt ? encodeCursor(page.endAt) : (edges.at(-1)?.cursor ?? null),
+    },
   };
 }
 

@@ -33,7 +33,7 @@ const allAttributes = (name: string) => ({ AttributeName: name, AttributeType: '
 /** The projection of each index, as the CDK stack declares it. */
 export const ORDER_INDEX_PROJECTIONS: Record<keyof typeof ORDER_TABLE_INDEXES, Projection> = {
   byCustomer: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['status'] },
-  byStatus: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['status'] },
+  byStatus: { ProjectionType: 'KEYS_ONLY' },
   undispatched: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['sweepAttempts', 'sweepAfter'] },
 };
 

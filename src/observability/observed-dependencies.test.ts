@@ -34,7 +34,7 @@ function fakeDependencies(failing: ReadonlySet<'queue' | 'alert'> = new Set()) {
       markDispatched: async () => {},
       claimDispatch: async () => undefined,
       transition: async () => order,
-      listByStatus: async () => [],
+      listByStatus: async () => ({ orders: [] }),
       pendingShards: 1,
       listUndispatched: async () => [],
       deferSweep: async () => {},

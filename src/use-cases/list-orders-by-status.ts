@@ -15,7 +15,9 @@ export interface ListOrdersByStatusRequest {
 
 /**
  * A page of every customer's orders of one status, newest first, paged like a customer's list
- * (the same page sizes and positions). Who may ask is the caller's business.
+ * (the same page sizes and positions). A page may hold fewer than `first` orders and still have
+ * a next page when the store read its bounded share of entries first; `endAt` says where it
+ * continues. Who may ask is the caller's business.
  */
 export async function listOrdersByStatus(
   deps: Pick<OrderDependencies, 'store'>,
@@ -31,11 +33,15 @@ export async function listOrdersByStatus(
     }
     createdAfter = instant.toISOString();
   }
-  const orders = await deps.store.listByStatus({
+  const { orders, resumeAfter } = await deps.store.listByStatus({
     status: request.status,
     limit: first + 1,
     ...(createdAfter !== undefined && { createdAfter }),
     ...(request.after != null && { after: request.after }),
   });
+  // The store stopped short of a full page: the next page continues where it stopped.
+  if (resumeAfter !== undefined && orders.length <= first) {
+    return { orders, hasNextPage: true, endAt: resumeAfter };
+  }
   return toPage(orders, first);
 }

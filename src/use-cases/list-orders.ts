@@ -17,6 +17,8 @@ export interface ListOrdersRequest {
 export interface OrderPage {
   readonly orders: readonly Order[];
   readonly hasNextPage: boolean;
+  /** Where the next page continues, when not after the last order of this one. */
+  readonly endAt?: OrderPosition;
 }
 
 /** A page of a customer's orders, newest first. */

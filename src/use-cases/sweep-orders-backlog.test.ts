@@ -20,7 +20,7 @@ function pendingStore(orders: Order[], shards: number) {
     create: async () => {},
     get: async (id) => byId.get(id)?.order,
     listByCustomer: async () => [],
-    listByStatus: async () => [],
+    listByStatus: async () => ({ orders: [] }),
     transition: async () => {
       throw new Error('not used');
     },

@@ -16,7 +16,7 @@ export const ORDER_INDEXES = {
    * Orders of one status across customers, newest first; `status#shard` spreads each status, and
    * RECEIVED and PROCESSING share one key, told apart by the projected status.
    */
-  byStatus: { partitionKey: 'statusShard', sortKey: 'sortKey', nonKeyAttributes: ['status'] },
+  byStatus: { partitionKey: 'statusShard', sortKey: 'sortKey' },
   /**
    * Sparse: orders whose queue message or alert has not been sent yet, oldest first, sharded,
    * with the sweep's per-order back-off.

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { OrderAlreadyExistsError, OrderStatusConflictError } from '../../domain/errors.js';
+import type { OrderPosition, StatusPage } from '../../domain/ports.js';
 import { createTestOrderSystem, type TestOrderSystem } from '../../testing/order-system.js';
 import { anOrder } from '../../testing/orders.js';
 import { DynamoDbOrderStore, INDEX_SHARDS, shardOf } from './dynamodb-order-store.js';
@@ -197,19 +198,19 @@ describe('orders by status across customers', () => {
     expect(new Set(orders.map((o) => shardOf(o.id))).size).toBeGreaterThan(8);
 
     // Act
-    const first = await byStatus.listByStatus({ status: 'RECEIVED', limit: 15 });
+    const { orders: first } = await byStatus.listByStatus({ status: 'RECEIVED', limit: 15 });
     const last = first.at(-1) as (typeof first)[number];
-    const second = await byStatus.listByStatus({
+    const { orders: second } = await byStatus.listByStatus({
       status: 'RECEIVED',
       limit: 15,
       after: { id: last.id, createdAt: last.createdAt },
     });
-    const recent = await byStatus.listByStatus({
+    const { orders: recent } = await byStatus.listByStatus({
       status: 'RECEIVED',
       limit: 100,
       createdAfter: at(29),
     });
-    const recentAfter = await byStatus.listByStatus({
+    const { orders: recentAfter } = await byStatus.listByStatus({
       status: 'RECEIVED',
       limit: 100,
       createdAfter: at(29),
@@ -229,7 +230,7 @@ describe('orders by status across customers', () => {
     const order = anOrder({ createdAt: at(100) });
     await byStatus.create(order);
     const ids = async (status: 'RECEIVED' | 'PROCESSING' | 'COMPLETED') =>
-      (await byStatus.listByStatus({ status, limit: 100 })).map((o) => o.id);
+      (await byStatus.listByStatus({ status, limit: 100 })).orders.map((o) => o.id);
     // Act
     await byStatus.transition({ id: order.id, from: ['RECEIVED'], to: 'PROCESSING', at: at(101) });
     const taken = { processing: await ids('PROCESSING'), received: await ids('RECEIVED') };
@@ -239,5 +240,63 @@ describe('orders by status across customers', () => {
     expect(taken.received).not.toContain(order.id);
     expect(await ids('PROCESSING')).toEqual([]);
     expect(await ids('COMPLETED')).toEqual([order.id]);
+  });
+
+  it('fills a page of one open status from entries shared with the other, and resumes where a bounded read stopped', async () => {
+    // Prepare: 30 orders taken for processing, older than 5 still received, then 30 received
+    // newer again, all under the shared OPEN key
+    const taken = Array.from({ length: 30 }, (_, i) => anOrder({ createdAt: at(200 + i) }));
+    const received = Array.from({ length: 5 }, (_, i) => anOrder({ createdAt: at(190 + i) }));
+    const newer = Array.from({ length: 30 }, (_, i) => anOrder({ createdAt: at(240 + i) }));
+    for (const order of [...taken, ...received, ...newer]) await byStatus.create(order);
+    for (const order of [...taken, ...newer]) {
+      await byStatus.transition({
+        id: order.id,
+        from: ['RECEIVED'],
+        to: 'PROCESSING',
+        at: at(300),
+      });
+    }
+    const receivedIds = [...received].reverse().map((o) => o.id);
+
+    // Act
+    const page = await byStatus.listByStatus({
+      status: 'RECEIVED',
+      limit: 3,
+      createdAfter: at(150),
+    });
+    const rest = await byStatus.listByStatus({
+      status: 'RECEIVED',
+      limit: 3,
+      createdAfter: at(150),
+      after: page.orders.at(-1) as OrderPosition,
+    });
+
+    // Assess: a full page although 60 newer entries are of the other status
+    expect(page.orders.map((o) => o.id)).toEqual(receivedIds.slice(0, 3));
+    expect(page.resumeAfter).toBeUndefined();
+    expect(rest.orders.map((o) => o.id)).toEqual(receivedIds.slice(3, 5));
+
+    // A store that reads at most 20 entries a page stops short, and its next page goes on
+    const bounded = new DynamoDbOrderStore(own.clients.dynamo, own.resources.tableName, {
+      statusFilterMaxExamined: 20,
+    });
+    const short = await bounded.listByStatus({
+      status: 'RECEIVED',
+      limit: 3,
+      createdAfter: at(150),
+    });
+    const pages = [short];
+    while (pages.length < 10) {
+      const last = pages.at(-1) as StatusPage;
+      const after = last.resumeAfter ?? (last.orders.at(-1) as OrderPosition | undefined);
+      if (after === undefined || (last.resumeAfter === undefined && last.orders.length < 3)) break;
+      pages.push(
+        await bounded.listByStatus({ status: 'RECEIVED', limit: 3, createdAfter: at(150), after }),
+      );
+    }
+    expect(short.orders).toEqual([]);
+    expect(short.resumeAfter).toBeDefined();
+    expect(pages.flatMap((p) => p.orders.map((o) => o.id))).toEqual(receivedIds);
   });
 });

@@ -20,6 +20,7 @@ import type {
   PendingOrder,
   PendingQuery,
   StatusChange,
+  StatusPage,
   StatusQuery,
 } from '../../domain/ports.js';
 import { withBudgetExtension } from './call-budget.js';
@@ -37,9 +38,9 @@ export const ORDER_TABLE_INDEXES = {
   /** customerId + sortKey, projecting the status: a customer's orders, newest first. */
   byCustomer: 'byCustomer',
   /**
-   * statusShard + sortKey, projecting the status: orders of one status across customers, newest
-   * first. RECEIVED and PROCESSING share a key, so taking an order rewrites its entry rather
-   * than moving it.
+   * statusShard + sortKey, keys only: orders of one status across customers, newest first.
+   * RECEIVED and PROCESSING share a key (`OPEN`), so taking an order leaves its entry as it is;
+   * the orders read by key tell the two apart.
    */
   byStatus: 'byStatus',
   /**
@@ -66,7 +67,7 @@ export function shardOf(id: string): number {
   return hash % INDEX_SHARDS;
 }
 
-/** Statuses an order passes through within moments share a partition key, told apart by a filter. */
+/** Statuses an order passes through within moments share a partition key. */
 const statusGroup = (status: OrderStatus) =>
   status === 'RECEIVED' || status === 'PROCESSING' ? 'OPEN' : status;
 const statusShard = (status: OrderStatus, id: string) => `${statusGroup(status)}#${shardOf(id)}`;
@@ -178,14 +179,29 @@ function toOrder(item: OrderItem): Order {
   };
 }
 
+/** Options of {@link DynamoDbOrderStore}. */
+export interface DynamoDbOrderStoreOptions {
+  /**
+   * Index entries a page of RECEIVED or PROCESSING orders reads (the two share their entries)
+   * before it ends short, with a position to resume from. OPEN holds only orders in flight, so a
+   * page is normally full long before.
+   * @default 1_000
+   */
+  readonly statusFilterMaxExamined?: number;
+}
+
 /** {@link OrderStore} over a DynamoDB table keyed by order id. */
 export class DynamoDbOrderStore implements OrderStore {
   readonly pendingShards = INDEX_SHARDS;
+  private readonly statusFilterMaxExamined: number;
 
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
-  ) {}
+    options: DynamoDbOrderStoreOptions = {},
+  ) {
+    this.statusFilterMaxExamined = options.statusFilterMaxExamined ?? 1_000;
+  }
 
   async create(order: Order): Promise<void> {
     try {
@@ -252,9 +268,43 @@ export class DynamoDbOrderStore implements OrderStore {
     return this.readAll(keys.map((k) => k.id as string));
   }
 
-  async listByStatus(query: StatusQuery): Promise<Order[]> {
-    const low = query.createdAfter === undefined ? undefined : `${query.createdAfter}#${HIGHEST}`;
-    const high = query.after === undefined ? undefined : sortKey(query.after);
+  async listByStatus(query: StatusQuery): Promise<StatusPage> {
+    const group = statusGroup(query.status);
+    // RECEIVED and PROCESSING share a key and the index projects no status: the orders read by
+    // key tell them apart, so a filtered page reads further entries until it is full (bounded).
+    const filtered = group !== query.status;
+    const orders: Order[] = [];
+    let high = query.after === undefined ? undefined : sortKey(query.after);
+    let examined = 0;
+    let take = query.limit;
+    for (;;) {
+      const keys = await this.newestOfStatus(group, take, query.createdAfter, high);
+      const read = await this.readAll(keys.map((key) => key.slice(key.indexOf('#') + 1)));
+      orders.push(...(filtered ? read.filter((o) => o.status === query.status) : read));
+      examined += keys.length;
+      const last = keys.at(-1);
+      if (orders.length >= query.limit || keys.length < take || last === undefined) break;
+      high = last;
+      if (examined >= this.statusFilterMaxExamined) {
+        const id = last.slice(last.indexOf('#') + 1);
+        return { orders, resumeAfter: { createdAt: last.slice(0, last.indexOf('#')), id } };
+      }
+      take = Math.min(Math.max(2 * (query.limit - orders.length), 25), 100);
+    }
+    return { orders: orders.slice(0, query.limit) };
+  }
+
+  /**
+   * The sort keys of the newest `limit` entries of a status group below `high` (and after
+   * `createdAfter`), over every shard: each shard's newest `limit`, merged.
+   */
+  private async newestOfStatus(
+    group: string,
+    limit: number,
+    createdAfter: string | undefined,
+    high: string | undefined,
+  ): Promise<string[]> {
+    const low = createdAfter === undefined ? undefined : `${createdAfter}#${HIGHEST}`;
     const range =
       low !== undefined && high !== undefined
         ? ' AND sortKey BETWEEN :low AND :high'
@@ -263,36 +313,29 @@ export class DynamoDbOrderStore implements OrderStore {
           : high !== undefined
             ? ' AND sortKey < :high'
             : '';
-    const group = statusGroup(query.status);
-    const filtered = group !== query.status;
-    // Every shard's newest `limit`, merged: the newest `limit` overall are among them.
     const shards = await Promise.all(
       Array.from({ length: INDEX_SHARDS }, (_, shard) =>
-        this.queryUpTo(query.limit, {
+        this.queryUpTo(limit, {
           IndexName: ORDER_TABLE_INDEXES.byStatus,
           KeyConditionExpression: `statusShard = :s${range}`,
           ExpressionAttributeValues: {
             ':s': `${group}#${shard}`,
             ...(low !== undefined && { ':low': low }),
             ...(high !== undefined && { ':high': high }),
-            ...(filtered && { ':status': query.status }),
           },
-          ...(filtered && {
-            FilterExpression: '#status = :status',
-            ExpressionAttributeNames: { '#status': 'status' },
-          }),
           ScanIndexForward: false,
         }),
       ),
     );
-    const newest = shards
-      .flat()
-      .map((entry) => entry.sortKey as string)
-      // BETWEEN includes its bounds: the cursor's own order is not part of the next page.
-      .filter((key) => key !== high)
-      .sort((a, b) => (a < b ? 1 : a > b ? -1 : 0))
-      .slice(0, query.limit);
-    return this.readAll(newest.map((key) => key.slice(key.indexOf('#') + 1)));
+    return (
+      shards
+        .flat()
+        .map((entry) => entry.sortKey as string)
+        // BETWEEN includes its bounds: the cursor's own order is not part of the next page.
+        .filter((key) => key !== high)
+        .sort((a, b) => (a < b ? 1 : a > b ? -1 : 0))
+        .slice(0, limit)
+    );
   }
 
   async markDispatched(
