@@ -59,6 +59,30 @@ export interface StatusChange {
   readonly at: string;
   /** Timestamps recorded with the change. */
   readonly set?: Partial<Pick<Order, 'processedAt' | 'cancelledAt'>>;
+  /**
+   * The order still misses a side effect as far as the caller knows: the change marks it
+   * pending, so that the sweeper finds it once it has left the open orders (RECEIVED,
+   * PROCESSING). Ignored for a cancel.
+   */
+  readonly pending?: boolean;
+}
+
+/** One shard of the open orders (RECEIVED or PROCESSING), oldest first. */
+export interface OpenOrdersQuery {
+  /** 0 to `pendingShards - 1`. */
+  readonly shard: number;
+  /** Only orders after this position (the shard's watermark); from the oldest when absent. */
+  readonly after?: OrderPosition;
+  readonly createdBefore: string;
+  readonly limit: number;
+}
+
+/** What the sweeper needs to know of an open order, read consistently. */
+export interface DispatchState extends OrderPosition {
+  readonly status: OrderStatus;
+  readonly dispatch: Pick<OrderDispatch, 'queued' | 'alerted'>;
+  /** Whether the order carries the pending marker (the sweeper's index has it). */
+  readonly pending: boolean;
 }
 
 /** Durable storage of orders: the source of truth. */
@@ -105,6 +129,22 @@ export interface OrderStore {
   listUndispatched(query: PendingQuery): Promise<PendingOrder[]>;
   /** Records that a sweep failed on a pending order: its failed attempts, and when to try again. */
   deferSweep(id: string, attempts: number, until: string): Promise<void>;
+  /**
+   * Where the open orders (RECEIVED or PROCESSING) of one shard created before `createdBefore`
+   * are, oldest first, after the given position.
+   */
+  listOpen(query: OpenOrdersQuery): Promise<OrderPosition[]>;
+  /** The dispatch state of each of these orders that exists, read consistently. */
+  readDispatchStates(ids: readonly string[]): Promise<DispatchState[]>;
+  /**
+   * Gives an order the pending marker when it still misses a side effect, is not cancelled and
+   * has no marker yet: true when it did, false when the order needed none (or is gone).
+   */
+  markPending(id: string): Promise<boolean>;
+  /** Where the sweeper's scan of each shard of open orders has got to (absent: not begun). */
+  openScanWatermarks(): Promise<ReadonlyMap<number, OrderPosition>>;
+  /** Moves a shard's watermark forward to `position` (never back). */
+  advanceOpenScan(shard: number, position: OrderPosition): Promise<void>;
 }
 
 /** The FIFO queue that hands orders to further processing. */

@@ -42,6 +42,11 @@ export function observeOrderDependencies(
       transition: (change) => store.transition(change),
       listUndispatched: (query) => store.listUndispatched(query),
       deferSweep: (id, attempts, until) => store.deferSweep(id, attempts, until),
+      listOpen: (query) => store.listOpen(query),
+      readDispatchStates: (ids) => store.readDispatchStates(ids),
+      markPending: (id) => store.markPending(id),
+      openScanWatermarks: () => store.openScanWatermarks(),
+      advanceOpenScan: (shard, position) => store.advanceOpenScan(shard, position),
       async create(order: Order): Promise<void> {
         logger.appendKeys({ orderId: order.id });
         await store.create(order);

@@ -37,6 +37,8 @@ async function scanAll(clients: AwsClients, tableName: string): Promise<StoredOr
       new ScanCommand({ TableName: tableName, ...(start && { ExclusiveStartKey: start }) }),
     );
     for (const item of page.Items ?? []) {
+      // Orders only: the sweeper keeps its checkpoint in the same table.
+      if (item.customerId === undefined) continue;
       orders.push({
         id: String(item.id),
         customerEmail: String(item.customerEmail),

@@ -14,9 +14,12 @@ import {
   REQUEST_DEADLINE_BOUND_MS,
   startProxiedOrderSystem,
 } from '../testing/proxied-clients.js';
-import { sweepOrders } from '../use-cases/sweep-orders.js';
+import { SWEEP_DEFAULTS, sweepOrders } from '../use-cases/sweep-orders.js';
 import { checkInvariants, consumeOrderQueue, readOrderSystemState } from './audit.js';
 import { chaosSeed, orderRequest, placeWithRetries } from './client.js';
+
+/** Orders this much older are past the grace period, their claim and the open scan's settle window. */
+const OLD_ENOUGH_MS = SWEEP_DEFAULTS.openSettleMs + 1_000;
 
 const SEED = chaosSeed(20261201);
 const PLAN = {
@@ -76,6 +79,12 @@ describe('placing orders through a fault proxy at the transport', () => {
         listByStatus: (q: Parameters<typeof store.listByStatus>[0]) => store.listByStatus(q),
         pendingShards: store.pendingShards,
         deferSweep: (...a: Parameters<typeof store.deferSweep>) => store.deferSweep(...a),
+        listOpen: (q: Parameters<typeof store.listOpen>[0]) => store.listOpen(q),
+        readDispatchStates: (ids: readonly string[]) => store.readDispatchStates(ids),
+        markPending: (id: string) => store.markPending(id),
+        openScanWatermarks: () => store.openScanWatermarks(),
+        advanceOpenScan: (...a: Parameters<typeof store.advanceOpenScan>) =>
+          store.advanceOpenScan(...a),
         markDispatched: async (...a: Parameters<typeof store.markDispatched>) => {
           try {
             await store.markDispatched(...a);
@@ -129,7 +138,7 @@ describe('placing orders through a fault proxy at the transport', () => {
       );
     }
     proxied.calm();
-    const later = { ...sys.deps, clock: () => new Date(Date.now() + 61_000) };
+    const later = { ...sys.deps, clock: () => new Date(Date.now() + OLD_ENOUGH_MS) };
     const sweep = await sweepOrders(later);
     const consume = createConsumerHandler({
       deps: { store: sys.deps.store, clock: sys.deps.clock, fulfilment: recordCompletionOnly },

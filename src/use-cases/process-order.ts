@@ -1,6 +1,6 @@
 import { OrderNotFoundError, OrderStatusConflictError } from '../domain/errors.js';
 import { statusesBefore } from '../domain/lifecycle.js';
-import { ORDER_STATUSES, type Order, type OrderStatus } from '../domain/order.js';
+import { isDispatched, ORDER_STATUSES, type Order, type OrderStatus } from '../domain/order.js';
 import { type OrderFulfilment, OrderRejectedError } from '../domain/order-processing.js';
 import type { StatusChange } from '../domain/ports.js';
 import type { OrderDependencies } from './dependencies.js';
@@ -56,13 +56,35 @@ async function fulfil(
     await deps.fulfilment.process(order);
   } catch (error) {
     if (!(error instanceof OrderRejectedError)) throw error;
-    const failed = await move(deps, order, 'FAILED');
+    const failed = await move(
+      deps,
+      order,
+      'FAILED',
+      undefined,
+      undefined,
+      stillUndispatched(order),
+    );
     return failed && { order: failed, outcome: 'failed' };
   }
   const now = deps.clock().toISOString();
-  const completed = await move(deps, order, 'COMPLETED', { processedAt: now }, now);
+  const completed = await move(
+    deps,
+    order,
+    'COMPLETED',
+    { processedAt: now },
+    now,
+    stillUndispatched(order),
+  );
   return completed && { order: completed, outcome: 'completed' };
 }
+
+/**
+ * Whether an order about to finish must be marked pending: it still misses a side effect (its
+ * request failed, or died before recording its dispatch), and once finished the sweeper no
+ * longer finds it among the open orders. As seen by the last write, so possibly a moment old:
+ * a marker set needlessly is cleared by the sweeper, flags are never unset.
+ */
+const stillUndispatched = (order: Order): boolean => !isDispatched(order.dispatch);
 
 /** Applies a status change; undefined when the order was no longer in a status it may leave for `to`. */
 async function move(
@@ -71,6 +93,7 @@ async function move(
   to: OrderStatus,
   set?: StatusChange['set'],
   at = deps.clock().toISOString(),
+  pending = false,
 ): Promise<Order | undefined> {
   try {
     return await deps.store.transition({
@@ -79,6 +102,7 @@ async function move(
       to,
       at,
       ...(set && { set }),
+      ...(pending && { pending }),
     });
   } catch (error) {
     if (error instanceof OrderStatusConflictError) return undefined;

@@ -21,6 +21,11 @@ function pendingStore(orders: Order[], shards: number) {
     get: async (id) => byId.get(id)?.order,
     listByCustomer: async () => [],
     listByStatus: async () => ({ orders: [] }),
+    listOpen: async () => [],
+    readDispatchStates: async () => [],
+    markPending: async () => false,
+    openScanWatermarks: async () => new Map(),
+    advanceOpenScan: async () => {},
     transition: async () => {
       throw new Error('not used');
     },

@@ -3,6 +3,7 @@ import type { OrderPosition, PendingOrder } from '../domain/ports.js';
 import type { OrderDependencies } from './dependencies.js';
 import { dispatchOrder } from './dispatch-order.js';
 import { forEachBounded } from './for-each-bounded.js';
+import { scanOpenOrders } from './scan-open-orders.js';
 import { type DigestSummary, sendAlertDigest } from './send-alert-digest.js';
 
 /** How a sweep chooses and handles pending orders. */
@@ -41,6 +42,18 @@ export interface SweepOptions {
   readonly timeLeftMs?: () => number;
   /** @default 5_000 */
   readonly stopWhenLeftMs?: number;
+  /**
+   * Open orders (RECEIVED, PROCESSING) older than this are scanned for ones whose request died
+   * before it recorded their dispatch. Keep it longer than a dispatch claim's lease plus the
+   * API's request deadline, the index's propagation and any clock skew: the scan's watermark
+   * passes every order older than this, once.
+   * @default 90_000
+   */
+  readonly openSettleMs?: number;
+  /** Open-order entries read per page of a shard. @default 100 */
+  readonly openPageSize?: number;
+  /** Most pages of open orders read from each shard in one sweep. @default 20 */
+  readonly openMaxPages?: number;
 }
 
 /** What one sweep did. */
@@ -69,6 +82,15 @@ export interface SweepSummary {
   readonly outOfTime: boolean;
   /** In digest mode, the digest this run sent of the orders found unannounced. */
   readonly digest?: DigestSummary;
+  /** Open orders older than the settle window this sweep looked at. */
+  readonly openScanned: number;
+  /**
+   * Of those, the orders found undispatched without a pending marker (their request died
+   * before recording the dispatch) and marked for the pending sweep.
+   */
+  readonly openMarked: number;
+  /** Shards of open orders whose scan failed this time (the next run resumes them). */
+  readonly openScanFailedShards: number;
 }
 
 export const SWEEP_DEFAULTS = {
@@ -81,6 +103,9 @@ export const SWEEP_DEFAULTS = {
   maxBackoffMs: 3_600_000,
   strandedAfterMs: 900_000,
   stopWhenLeftMs: 5_000,
+  openSettleMs: 90_000,
+  openPageSize: 100,
+  openMaxPages: 20,
 } as const;
 
 /** Index pages a shard may read per page of orders tried, to get past orders backing off. */
@@ -134,10 +159,11 @@ async function sweepOne(
 
 /**
  * Re-dispatches stored orders whose side effects never completed — the client gave up after a
- * retryable error, or the function died between writes. It reads the sparse pending-order index
- * (never the whole table), shard by shard in parallel, each oldest first and bounded by
- * `maxPages`, and completes each order's missing queue message and
- * alert through {@link dispatchOrder}. One order failing never stops the sweep; it stays pending
+ * retryable error, or the function died between writes. It first scans the open orders for
+ * ones whose request died before recording anything and marks them pending
+ * ({@link scanOpenOrders}); then it reads the sparse pending-order index (never the whole
+ * table), shard by shard in parallel, each oldest first and bounded by `maxPages`, and completes
+ * each order's missing queue message and alert through {@link dispatchOrder}. One order failing never stops the sweep; it stays pending
  * and is counted in `failed`. Throws only when the index itself cannot be read.
  *
  * In digest mode (`deps.alerts`) it sends no single alert: it completes missing queue messages
@@ -216,8 +242,27 @@ export async function sweepOrders(
       if (after === undefined || page.length < limit || outOfTime) break;
     }
   };
+  // First the open orders, so that those it marks are swept in the same run.
+  const open = await scanOpenOrders(deps, {
+    settleMs: settings.openSettleMs,
+    pageSize: settings.openPageSize,
+    maxPages: settings.openMaxPages,
+    shardConcurrency,
+    concurrency,
+    mayGoOn,
+  }).catch(() => ({
+    scanned: 0,
+    marked: [],
+    unmarked: [],
+    failedShards: deps.store.pendingShards,
+  }));
   const shards = Array.from({ length: deps.store.pendingShards }, (_, shard) => shard);
   await forEachBounded(shards, shardConcurrency, sweepShard, mayGoOn);
+  // Found among the open orders but not swept yet (the index had not shown the marker, or time
+  // ran out), or not even marked: still pending.
+  for (const position of [...open.marked, ...open.unmarked]) {
+    if (!outcomes.has(position.id) && position.createdAt < strandedBefore) stranded += 1;
+  }
   // Sent even when time ran low: the orders found are listed, the rest wait for the next run.
   const digest =
     toAnnounce.size > 0 ? await sendAlertDigest(deps, [...toAnnounce.values()]) : undefined;
@@ -239,5 +284,8 @@ export async function sweepOrders(
     pages,
     outOfTime,
     ...(digest && { digest }),
+    openScanned: open.scanned,
+    openMarked: open.marked.length,
+    openScanFailedShards: open.failedShards,
   };
 }

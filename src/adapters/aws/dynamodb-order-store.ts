@@ -13,9 +13,18 @@ import {
   OrderStatusConflictError,
   WriteOutcomeUnknownError,
 } from '../../domain/errors.js';
-import type { DispatchClaim, Order, OrderLine, OrderStatus } from '../../domain/order.js';
+import {
+  type DispatchClaim,
+  isDispatched,
+  type Order,
+  type OrderLine,
+  type OrderStatus,
+} from '../../domain/order.js';
 import type {
+  DispatchState,
   ListOrdersQuery,
+  OpenOrdersQuery,
+  OrderPosition,
   OrderStore,
   PendingOrder,
   PendingQuery,
@@ -76,19 +85,27 @@ const pendingShard = (shard: number) => `PENDING#${shard}`;
 const HIGHEST = '\uffff';
 
 /**
- * The key of the sparse `undispatched` index, in one place: present exactly while an order that
- * can still be dispatched misses a side effect, under its shard's key.
+ * The key of the sparse `undispatched` index, in one place: the pending marker of an order that
+ * misses a side effect and that no live request is sending. A new order carries its request's
+ * dispatch claim instead, and gets the marker only when that dispatch fails, or when the sweeper
+ * finds it still undispatched among the open orders once the request must have ended.
  */
 const UNDISPATCHED = {
   attribute: 'dispatchPending',
-  /** The attribute for a new item. */
+  /** The attribute for a new item: a marker only when no request holds its dispatch. */
   of: (order: Order) =>
-    order.dispatch.queued && order.dispatch.alerted
+    isDispatched(order.dispatch) || order.dispatch.claim !== undefined
       ? {}
       : { dispatchPending: pendingShard(shardOf(order.id)) },
+  /** The marker's value for an order. */
+  value: (id: string) => pendingShard(shardOf(id)),
   /** An update clause that takes the order out of the index. */
   remove: 'dispatchPending',
 } as const;
+
+/** The item that keeps where the sweeper's scan of each shard of open orders has got to. */
+const OPEN_SCAN_CHECKPOINT_ID = 'sweeper#open-scan';
+const watermarkAttribute = (shard: number) => `shard${shard}`;
 
 /** The attributes that hold a dispatch claim; a cancel or a release removes them. */
 const CLAIM_ATTRIBUTES = 'claimToken, claimedUntil';
@@ -344,10 +361,13 @@ export class DynamoDbOrderStore implements OrderStore {
     at: string,
     releaseClaim?: string,
   ): Promise<void> {
+    const complete = dispatch.queued && dispatch.alerted;
     const sets = ['dispatchedAt = :at'];
     if (dispatch.queued) sets.push('queued = :true');
     if (dispatch.alerted) sets.push('alerted = :true');
-    const removes = dispatch.queued && dispatch.alerted ? [UNDISPATCHED.remove] : [];
+    // Incomplete: the order gets its pending marker, for the sweeper (never a cancelled one).
+    if (!complete) sets.push(`${UNDISPATCHED.attribute} = :pending`);
+    const removes = complete ? [UNDISPATCHED.remove] : [];
     const update = (release: boolean) =>
       withBudgetExtension(AMBIGUITY_READ_MS, () =>
         callService('The order table', (options) =>
@@ -361,31 +381,39 @@ export class DynamoDbOrderStore implements OrderStore {
                   ? [`REMOVE ${[...removes, ...(release ? [CLAIM_ATTRIBUTES] : [])].join(', ')}`]
                   : []),
               ].join(' '),
-              ConditionExpression: release
-                ? 'attribute_exists(id) AND claimToken = :token'
-                : 'attribute_exists(id)',
+              ConditionExpression: [
+                'attribute_exists(id)',
+                ...(release ? ['claimToken = :token'] : []),
+                ...(complete ? [] : ['#status <> :cancelled']),
+              ].join(' AND '),
+              ...(!complete && { ExpressionAttributeNames: { '#status': 'status' } }),
               ExpressionAttributeValues: {
                 ':at': at,
                 // DynamoDB refuses a value no expression uses: none when neither side effect is done.
                 ...((dispatch.queued || dispatch.alerted) && { ':true': true }),
                 ...(release && { ':token': releaseClaim }),
+                ...(!complete && { ':pending': UNDISPATCHED.value(id), ':cancelled': 'CANCELLED' }),
               },
             }),
             options,
           ),
         ),
       );
-    if (releaseClaim === undefined) {
-      await update(false);
-      return;
+    if (releaseClaim !== undefined) {
+      try {
+        await update(true);
+        return;
+      } catch (error) {
+        // The claim is no longer ours (it expired and was taken, or a retry of this very write
+        // released it), or the order was cancelled: record the flags alone.
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      }
     }
     try {
-      await update(true);
-    } catch (error) {
-      // The claim is no longer ours (it expired and was taken, or a retry of this very write
-      // released it): record the flags alone.
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
       await update(false);
+    } catch (error) {
+      // Cancelled meanwhile: it is never dispatched, so there is nothing left to record.
+      if (complete || !(error instanceof ConditionalCheckFailedException)) throw error;
     }
   }
 
@@ -399,14 +427,16 @@ export class DynamoDbOrderStore implements OrderStore {
             UpdateExpression: 'SET claimToken = :token, claimedUntil = :until',
             ConditionExpression:
               // Any status but cancelled: the consumer may take an order before its alert is sent.
-              'attribute_exists(#pending) AND #status <> :cancelled AND ' +
+              'attribute_exists(id) AND NOT (queued = :true AND alerted = :true) AND ' +
+              '#status <> :cancelled AND ' +
               '(attribute_not_exists(claimedUntil) OR claimedUntil < :now OR claimToken = :token)',
-            ExpressionAttributeNames: { '#pending': UNDISPATCHED.attribute, '#status': 'status' },
+            ExpressionAttributeNames: { '#status': 'status' },
             ExpressionAttributeValues: {
               ':token': claim.token,
               ':until': claim.until,
               ':now': now,
               ':cancelled': 'CANCELLED',
+              ':true': true,
             },
             ReturnValues: 'ALL_NEW',
           }),
@@ -434,6 +464,11 @@ export class DynamoDbOrderStore implements OrderStore {
     for (const [name, value] of Object.entries(change.set ?? {})) {
       sets.push(`${name} = :${name}`);
       values[`:${name}`] = value;
+    }
+    // Leaving the open orders undispatched: the sweeper looks for it by its marker from now on.
+    if (change.pending === true && change.to !== 'CANCELLED') {
+      sets.push(`${UNDISPATCHED.attribute} = :pending`);
+      values[':pending'] = UNDISPATCHED.value(change.id);
     }
     // A cancelled order is never dispatched: it leaves the sweeper's index with its claim.
     const removes =
@@ -503,11 +538,118 @@ export class DynamoDbOrderStore implements OrderStore {
     });
   }
 
+  async listOpen(query: OpenOrdersQuery): Promise<OrderPosition[]> {
+    const low = query.after === undefined ? '' : sortKey(query.after);
+    const entries = await this.queryUpTo(query.limit + 1, {
+      IndexName: ORDER_TABLE_INDEXES.byStatus,
+      // `createdAt#id` < `createdBefore` exactly when createdAt is earlier; BETWEEN includes
+      // the watermark's own entry, dropped below.
+      KeyConditionExpression: 'statusShard = :s AND sortKey BETWEEN :low AND :before',
+      ExpressionAttributeValues: {
+        ':s': `${statusGroup('RECEIVED')}#${query.shard}`,
+        ':low': low,
+        ':before': query.createdBefore,
+      },
+    });
+    return entries
+      .map((entry) => entry.sortKey as string)
+      .filter((key) => key !== low)
+      .slice(0, query.limit)
+      .map((key) => ({
+        createdAt: key.slice(0, key.indexOf('#')),
+        id: key.slice(key.indexOf('#') + 1),
+      }));
+  }
+
+  async readDispatchStates(ids: readonly string[]): Promise<DispatchState[]> {
+    const items = await this.readItems(ids, true);
+    return items.map((item) => ({
+      id: item.id,
+      createdAt: item.createdAt,
+      status: item.status,
+      dispatch: { queued: item.queued, alerted: item.alerted },
+      pending: item.dispatchPending !== undefined,
+    }));
+  }
+
+  async markPending(id: string): Promise<boolean> {
+    try {
+      await callService('The order table', (options) =>
+        this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: { id },
+            UpdateExpression: 'SET #pending = :pending',
+            ConditionExpression:
+              'attribute_exists(id) AND attribute_not_exists(#pending) AND ' +
+              '#status <> :cancelled AND NOT (queued = :true AND alerted = :true)',
+            ExpressionAttributeNames: { '#pending': UNDISPATCHED.attribute, '#status': 'status' },
+            ExpressionAttributeValues: {
+              ':pending': UNDISPATCHED.value(id),
+              ':cancelled': 'CANCELLED',
+              ':true': true,
+            },
+          }),
+          options,
+        ),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  async openScanWatermarks(): Promise<ReadonlyMap<number, OrderPosition>> {
+    const { Item } = await callService('The order table', (options) =>
+      this.client.send(
+        new GetCommand({
+          TableName: this.tableName,
+          Key: { id: OPEN_SCAN_CHECKPOINT_ID },
+          ConsistentRead: true,
+        }),
+        options,
+      ),
+    );
+    const watermarks = new Map<number, OrderPosition>();
+    for (let shard = 0; shard < INDEX_SHARDS; shard += 1) {
+      const key = Item?.[watermarkAttribute(shard)];
+      if (typeof key !== 'string') continue;
+      const split = key.indexOf('#');
+      watermarks.set(shard, { createdAt: key.slice(0, split), id: key.slice(split + 1) });
+    }
+    return watermarks;
+  }
+
+  async advanceOpenScan(shard: number, position: OrderPosition): Promise<void> {
+    await callService('The order table', (options) =>
+      this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { id: OPEN_SCAN_CHECKPOINT_ID },
+          UpdateExpression: 'SET #w = :w',
+          ConditionExpression: 'attribute_not_exists(#w) OR #w < :w',
+          ExpressionAttributeNames: { '#w': watermarkAttribute(shard) },
+          ExpressionAttributeValues: { ':w': sortKey(position) },
+        }),
+        options,
+      ),
+    ).catch((error: unknown) => {
+      // Another run got further already.
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    });
+  }
+
+  /** The orders with these ids, in this order; an id without an item is skipped. */
+  private async readAll(ids: readonly string[]): Promise<Order[]> {
+    return (await this.readItems(ids, false)).map(toOrder);
+  }
+
   /**
-   * The orders with these ids, in this order, read in batches of 100 (BatchGetItem's most),
+   * The items with these ids, in this order, read in batches of 100 (BatchGetItem's most),
    * retrying the keys DynamoDB leaves unprocessed. An id without an item is skipped.
    */
-  private async readAll(ids: readonly string[]): Promise<Order[]> {
+  private async readItems(ids: readonly string[], consistent: boolean): Promise<OrderItem[]> {
     const found = new Map<string, OrderItem>();
     for (let i = 0; i < ids.length; i += 100) {
       let keys: Record<string, unknown>[] | undefined = ids.slice(i, i + 100).map((id) => ({ id }));
@@ -517,7 +659,11 @@ export class DynamoDbOrderStore implements OrderStore {
         const request: Record<string, unknown>[] = keys;
         const { Responses, UnprocessedKeys } = await callService('The order table', (options) =>
           this.client.send(
-            new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: request } } }),
+            new BatchGetCommand({
+              RequestItems: {
+                [this.tableName]: { Keys: request, ...(consistent && { ConsistentRead: true }) },
+              },
+            }),
             options,
           ),
         );
@@ -528,7 +674,7 @@ export class DynamoDbOrderStore implements OrderStore {
     }
     return ids.flatMap((id) => {
       const item = found.get(id);
-      return item === undefined ? [] : [toOrder(item)];
+      return item === undefined ? [] : [item];
     });
   }
 
