@@ -457,11 +457,12 @@ describe('permissions', () => {
     });
   });
 
-  it('lets the sweeper query only the undispatched index, update orders, enqueue and publish', () => {
+  it('lets the sweeper query only the undispatched and byStatus indexes, read and update orders, enqueue and publish', () => {
     const { roleId } = fn('sweepOrders');
 
     expect(allowedActions(template, roleId)).toEqual(
       [
+        'dynamodb:BatchGetItem',
         'dynamodb:GetItem',
         'dynamodb:Query',
         'dynamodb:UpdateItem',
@@ -475,9 +476,10 @@ describe('permissions', () => {
         'xray:PutTraceSegments',
       ].sort(),
     );
-    expect(statementFor(roleId, 'dynamodb:Query')?.Resource).toEqual(
+    expect(statementFor(roleId, 'dynamodb:Query')?.Resource).toEqual([
       indexArn(ORDER_TABLE_INDEXES.undispatched),
-    );
+      indexArn(ORDER_TABLE_INDEXES.byStatus),
+    ]);
   });
 
   it('allows no wildcard action in any identity or resource policy', () => {

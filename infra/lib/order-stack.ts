@@ -261,8 +261,9 @@ export class OrderStack extends Stack {
 
     // A failed or throttled run is not retried: the next scheduled one starts again from the oldest.
     sweeper.function.configureAsyncInvoke({ retryAttempts: 0, maxEventAge: Duration.minutes(1) });
-    table.grantItems(sweeper.function, 'GetItem', 'UpdateItem');
-    table.grantQuery(sweeper.function, 'undispatched');
+    // byStatus: the scan of open orders for those whose request died before recording them.
+    table.grantItems(sweeper.function, 'GetItem', 'UpdateItem', 'BatchGetItem');
+    table.grantQuery(sweeper.function, 'undispatched', 'byStatus');
     queues.queue.grant(sweeper.function, 'sqs:SendMessage');
     alerts.grantPublish(sweeper.function);
     new events.Rule(this, 'SweepSchedule', {

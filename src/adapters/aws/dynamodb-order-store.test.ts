@@ -174,6 +174,30 @@ describe('sharded keys', () => {
     });
     expect(item.customerStatus).toBeUndefined();
   });
+
+  it('writes the pending marker only when a dispatch is recorded incomplete, and never on a cancelled order', async () => {
+    // Prepare: three orders stored by their requests, each with its dispatch claim
+    const now = new Date().toISOString();
+    const claimed = () =>
+      anOrder({ dispatch: { queued: false, alerted: false, claim: { token: 't', until: now } } });
+    const [done, failed, cancelled] = [claimed(), claimed(), claimed()];
+    for (const order of [done, failed, cancelled]) await store.create(order);
+    const pending = async (id: string) => (await sys.rawOrder(id))?.dispatchPending;
+    const before = await pending(done.id);
+
+    // Act
+    await store.markDispatched(done.id, { queued: true, alerted: true }, now, 't');
+    await store.markDispatched(failed.id, { queued: true, alerted: false }, now, 't');
+    await store.transition({ id: cancelled.id, from: ['RECEIVED'], to: 'CANCELLED', at: now });
+    await store.markDispatched(cancelled.id, { queued: false, alerted: true }, now, 't');
+
+    // Assess
+    expect(before).toBeUndefined();
+    expect(await pending(done.id)).toBeUndefined();
+    expect(await pending(failed.id)).toBe(`PENDING#${shardOf(failed.id)}`);
+    expect(await pending(cancelled.id)).toBeUndefined();
+    expect((await sys.rawOrder(failed.id))?.claimToken).toBeUndefined();
+  });
 });
 
 describe('orders by status across customers', () => {

@@ -117,6 +117,74 @@ describe('write units', () => {
   });
 });
 
+describe("an order's writes on the deployed indexes, worked by hand", () => {
+  // byCustomer projects the status, byStatus only keys (RECEIVED and PROCESSING share OPEN#s),
+  // undispatched is sparse with the sweep's back-off.
+  const deployed: TableSchema = {
+    keys: ['id'],
+    indexes: [
+      withStatus,
+      { name: 'byStatus', keys: ['statusShard', 'sortKey'], projection: 'KEYS_ONLY' },
+      {
+        name: 'undispatched',
+        keys: ['dispatchPending', 'createdAt'],
+        projection: 'INCLUDE',
+        nonKeyAttributes: ['sweepAttempts', 'sweepAfter'],
+      },
+    ],
+  };
+  const put = order({ status: 'RECEIVED', statusShard: 'OPEN#3', createdAt: 't', claim: 'k' });
+  const { claim: _, ...unclaimed } = put;
+  const recorded: Item = { ...unclaimed, queued: { BOOL: true }, alerted: { BOOL: true } };
+  const step = (before: Item | undefined, after: Item) => writeUnits(deployed, before, after);
+  const sum = (units: ReturnType<typeof writeUnits>[]) =>
+    units.reduce((n, u) => n + u.table + Object.values(u.indexes).reduce((a, b) => a + b, 0), 0);
+
+  it('charges 10 units when the dispatch succeeds: no pending entry is ever written', () => {
+    // Prepare: put, dispatch record (claim released), RECEIVED → PROCESSING → COMPLETED
+    const processing = { ...recorded, status: { S: 'PROCESSING' } };
+    const completed = {
+      ...recorded,
+      status: { S: 'COMPLETED' },
+      statusShard: { S: 'COMPLETED#3' },
+    };
+    // Act
+    const units = [
+      step(undefined, put),
+      step(put, recorded),
+      step(recorded, processing),
+      step(processing, completed),
+    ];
+    // Assess: 1 + 1 + 1 (byCustomer, byStatus); 1; 1 + 1 (status projected in byCustomer);
+    // 1 + 1 + 2 (byStatus key OPEN → COMPLETED: a delete and a put)
+    expect(units).toEqual([
+      { table: 1, indexes: { withStatus: 1, byStatus: 1 } },
+      { table: 1, indexes: {} },
+      { table: 1, indexes: { withStatus: 1 } },
+      { table: 1, indexes: { withStatus: 1, byStatus: 2 } },
+    ]);
+    expect(sum(units)).toBe(10);
+  });
+
+  it('charges the pending entry only to a failed dispatch: a put when it is recorded, a delete when the sweeper completes it', () => {
+    // Prepare: the request's record marks it pending; the sweeper's claim and record complete it
+    const failed: Item = {
+      ...unclaimed,
+      queued: { BOOL: true },
+      dispatchPending: { S: 'PENDING#3' },
+    };
+    const claimed: Item = { ...failed, claim: { S: 'k2' } };
+    // Act
+    const units = [step(put, failed), step(failed, claimed), step(claimed, recorded)];
+    // Assess
+    expect(units).toEqual([
+      { table: 1, indexes: { undispatched: 1 } },
+      { table: 1, indexes: {} },
+      { table: 1, indexes: { undispatched: 1 } },
+    ]);
+  });
+});
+
 describe('read units', () => {
   it('charges GetItem by the whole item: 4 KB per unit, half when eventually consistent', () => {
     const item = order({}, 5000);
