@@ -8,6 +8,7 @@ import {
   ORDER_INDEX_PROJECTIONS,
 } from '../../src/local/resources.js';
 import {
+  ACCESS_LOG_LINE,
   FUNCTION_ARCHITECTURE,
   FUNCTION_MEMORY_MB,
   SYSTEM_LOG_LEVEL,
@@ -578,10 +579,19 @@ describe('HTTP API', () => {
       AccessLogSettings: { DestinationArn: { 'Fn::GetAtt': [logGroupId, 'Arn'] } },
     });
     const { Format } = (stage?.AccessLogSettings ?? {}) as { Format?: string };
-    expect(JSON.parse(Format ?? '{}')).toMatchObject({
+    // Exactly what the runbooks query, and the fields the cost calculator prices.
+    expect(JSON.parse(Format ?? '{}')).toEqual({
       requestId: '$context.requestId',
+      ip: '$context.identity.sourceIp',
+      caller: '$context.authorizer.claims.sub',
       status: '$context.status',
+      responseLatency: '$context.responseLatency',
+      integrationError: '$context.integrationErrorMessage',
+      authorizerError: '$context.authorizer.error',
     });
+    expect(Object.keys(JSON.parse(ACCESS_LOG_LINE))).toEqual(
+      Object.keys(JSON.parse(Format ?? '{}')),
+    );
   });
 
   it('answers no CORS preflight when no origin is allowed', () => {

@@ -1,6 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { lambdaContext } from '../bench/events.js';
+import { CompactLogFormatter } from './logger.js';
 import { createMetrics, MetricUnit, OrderMetric } from './metrics.js';
 import { withObservability } from './with-observability.js';
 
@@ -64,7 +65,11 @@ describe('withObservability', () => {
     vi.stubEnv('AWS_LAMBDA_INITIALIZATION_TYPE', 'on-demand');
     const t = {
       ...telemetry(),
-      logger: new Logger({ serviceName: 'order-api', logLevel: 'INFO' }),
+      logger: new Logger({
+        serviceName: 'order-api',
+        logLevel: 'INFO',
+        logFormatter: new CompactLogFormatter(),
+      }),
     };
     vi.unstubAllEnvs();
     const lines: string[] = [];
@@ -97,5 +102,8 @@ describe('withObservability', () => {
       expect.objectContaining({ function_request_id: 'request-2', cold_start: false }),
     ]);
     expect(logs[1]).not.toHaveProperty('orderId');
+    // What every line of the function's log group would repeat is left out.
+    for (const name of ['function_arn', 'function_name', 'function_memory_size', 'sampling_rate'])
+      expect(logs[0]).not.toHaveProperty(name);
   });
 });

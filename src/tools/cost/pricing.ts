@@ -47,17 +47,11 @@ export const PLATFORM_LOG_LINES = [
 export const ACCESS_LOG_LINE = `${JSON.stringify({
   requestId: 'AbCdEfGhIjKlMnO=',
   ip: '203.0.113.7',
-  requestTime: '01/Dec/2026:10:00:00 +0000',
-  httpMethod: 'POST',
-  routeKey: 'POST /graphql',
+  caller: '3f2a1b4c-0000-4d5e-8f90-123456789abc',
   status: '200',
-  protocol: 'HTTP/1.1',
-  responseLength: '312',
   responseLatency: '24',
-  integrationLatency: '22',
   integrationError: '-',
   authorizerError: '-',
-  caller: '3f2a1b4c-0000-4d5e-8f90-123456789abc',
 })}\n`;
 
 /**
