@@ -29,6 +29,11 @@ export interface OpenScanSummary {
   readonly unmarked: readonly OrderPosition[];
   /** Shards whose scan stopped on a failed read or checkpoint write; the next run resumes them. */
   readonly failedShards: number;
+  /**
+   * Where each shard whose scan stopped with entries left (its page budget or time ran out)
+   * stopped: orders beyond have not been looked at yet.
+   */
+  readonly behind: readonly OrderPosition[];
 }
 
 /** An open order still missing a side effect that nothing will find unless it is marked. */
@@ -62,6 +67,7 @@ export async function scanOpenOrders(
   const marked: OrderPosition[] = [];
   const unmarked: OrderPosition[] = [];
   let failedShards = 0;
+  const behind: OrderPosition[] = [];
   const scanShard = async (shard: number) => {
     try {
       await scanFrom(shard, watermarks.get(shard));
@@ -103,9 +109,10 @@ export async function scanOpenOrders(
       }
       if (firstFailed !== -1 || positions.length < pageSize) return;
     }
+    behind.push(after ?? { createdAt: '', id: '' });
   };
   const shards = Array.from({ length: store.pendingShards }, (_, shard) => shard);
   await forEachBounded(shards, settings.shardConcurrency, scanShard, mayGoOn);
   marked.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
-  return { scanned, marked, unmarked, failedShards };
+  return { scanned, marked, unmarked, failedShards, behind };
 }

@@ -52,7 +52,10 @@ export interface SweepOptions {
   readonly openSettleMs?: number;
   /** Open-order entries read per page of a shard. @default 100 */
   readonly openPageSize?: number;
-  /** Most pages of open orders read from each shard in one sweep. @default 20 */
+  /**
+   * Most pages of open orders read from each shard in one sweep; a scan left behind by more than
+   * `strandedAfterMs` counts one stranded order per shard. @default 100
+   */
   readonly openMaxPages?: number;
 }
 
@@ -74,7 +77,10 @@ export interface SweepSummary {
   readonly failedOrderIds: readonly string[];
   /** Orders left alone this time because a recent sweep failed on them. */
   readonly deferred: number;
-  /** Orders still pending after this sweep that are older than `strandedAfterMs`. */
+  /**
+   * Orders still pending after this sweep that are older than `strandedAfterMs` (those the
+   * open-order scan found included), plus one per shard whose open-order scan is behind by more.
+   */
   readonly stranded: number;
   /** Pages read from the pending-order index, over all shards. */
   readonly pages: number;
@@ -105,7 +111,7 @@ export const SWEEP_DEFAULTS = {
   stopWhenLeftMs: 5_000,
   openSettleMs: 90_000,
   openPageSize: 100,
-  openMaxPages: 20,
+  openMaxPages: 100,
 } as const;
 
 /** Index pages a shard may read per page of orders tried, to get past orders backing off. */
@@ -242,19 +248,22 @@ export async function sweepOrders(
       if (after === undefined || page.length < limit || outOfTime) break;
     }
   };
-  // First the open orders, so that those it marks are swept in the same run.
+  // First the open orders, so that those it marks are swept in the same run; the scan may take
+  // half of the run's time at most, the pending orders need the rest.
+  const scanUntilLeft = timeLeftMs === undefined ? 0 : (timeLeftMs() + stopWhenLeftMs) / 2;
   const open = await scanOpenOrders(deps, {
     settleMs: settings.openSettleMs,
     pageSize: settings.openPageSize,
     maxPages: settings.openMaxPages,
     shardConcurrency,
     concurrency,
-    mayGoOn,
+    mayGoOn: () => mayGoOn() && (timeLeftMs === undefined || timeLeftMs() > scanUntilLeft),
   }).catch(() => ({
     scanned: 0,
     marked: [],
     unmarked: [],
     failedShards: deps.store.pendingShards,
+    behind: [],
   }));
   const shards = Array.from({ length: deps.store.pendingShards }, (_, shard) => shard);
   await forEachBounded(shards, shardConcurrency, sweepShard, mayGoOn);
@@ -263,6 +272,9 @@ export async function sweepOrders(
   for (const position of [...open.marked, ...open.unmarked]) {
     if (!outcomes.has(position.id) && position.createdAt < strandedBefore) stranded += 1;
   }
+  // A shard whose scan is behind by more than the stranded age may hide stranded orders: one
+  // each, so that the alarm sees it.
+  stranded += open.behind.filter((p) => p.createdAt < strandedBefore).length;
   // Sent even when time ran low: the orders found are listed, the rest wait for the next run.
   const digest =
     toAnnounce.size > 0 ? await sendAlertDigest(deps, [...toAnnounce.values()]) : undefined;

@@ -539,16 +539,19 @@ export class DynamoDbOrderStore implements OrderStore {
   }
 
   async listOpen(query: OpenOrdersQuery): Promise<OrderPosition[]> {
-    const low = query.after === undefined ? '' : sortKey(query.after);
+    const low = query.after === undefined ? undefined : sortKey(query.after);
     const entries = await this.queryUpTo(query.limit + 1, {
       IndexName: ORDER_TABLE_INDEXES.byStatus,
       // `createdAt#id` < `createdBefore` exactly when createdAt is earlier; BETWEEN includes
-      // the watermark's own entry, dropped below.
-      KeyConditionExpression: 'statusShard = :s AND sortKey BETWEEN :low AND :before',
+      // the watermark's own entry, dropped below. (A key condition takes no empty string.)
+      KeyConditionExpression:
+        low === undefined
+          ? 'statusShard = :s AND sortKey < :before'
+          : 'statusShard = :s AND sortKey BETWEEN :low AND :before',
       ExpressionAttributeValues: {
         ':s': `${statusGroup('RECEIVED')}#${query.shard}`,
-        ':low': low,
         ':before': query.createdBefore,
+        ...(low !== undefined && { ':low': low }),
       },
     });
     return entries
