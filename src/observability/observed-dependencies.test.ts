@@ -2,6 +2,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { describe, expect, it } from 'vitest';
 import type { Order } from '../domain/order.js';
 import { anOrder } from '../testing/orders.js';
+import { noOpenOrders } from '../testing/store-stubs.js';
 import type { OrderDependencies } from '../use-cases/dependencies.js';
 import { createMetrics, MetricUnit } from './metrics.js';
 import { observeOrderDependencies } from './observed-dependencies.js';
@@ -35,11 +36,7 @@ function fakeDependencies(failing: ReadonlySet<'queue' | 'alert'> = new Set()) {
       claimDispatch: async () => undefined,
       transition: async () => order,
       listByStatus: async () => ({ orders: [] }),
-      listOpen: async () => [],
-      readDispatchStates: async () => [],
-      markPending: async () => false,
-      openScanWatermarks: async () => new Map(),
-      advanceOpenScan: async () => {},
+      ...noOpenOrders,
       pendingShards: 1,
       listUndispatched: async () => [],
       deferSweep: async () => {},

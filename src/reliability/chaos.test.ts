@@ -9,12 +9,9 @@ import {
 } from '../testing/fault-injection.js';
 import { createTestOrderSystem, type TestOrderSystem } from '../testing/order-system.js';
 import type { OrderDependencies } from '../use-cases/dependencies.js';
-import { SWEEP_DEFAULTS, sweepOrders } from '../use-cases/sweep-orders.js';
+import { sweepOrders } from '../use-cases/sweep-orders.js';
 import { checkInvariants, readOrderSystemState } from './audit.js';
-import { chaosSeed, orderRequest, placeWithRetries } from './client.js';
-
-/** Orders this much older are past the grace period, their claim and the open scan's settle window. */
-const OLD_ENOUGH_MS = SWEEP_DEFAULTS.openSettleMs + 1_000;
+import { chaosSeed, OLD_ENOUGH_TO_SWEEP_MS, orderRequest, placeWithRetries } from './client.js';
 
 const SEED = chaosSeed(20261125);
 const PLAN = {
@@ -89,7 +86,7 @@ describe('placing orders under random faults', () => {
     const pendingBefore = (await sys.scanOrders()).filter((o) => o.dispatchPending).length;
     const later: OrderDependencies = {
       ...sys.deps,
-      clock: () => new Date(Date.now() + OLD_ENOUGH_MS),
+      clock: () => new Date(Date.now() + OLD_ENOUGH_TO_SWEEP_MS),
     };
     const sweep = await sweepOrders(later, { graceMs: 60_000 });
 

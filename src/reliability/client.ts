@@ -3,6 +3,7 @@ import type { Order } from '../domain/order.js';
 import type { PlaceOrderRequest } from '../domain/validation.js';
 import type { OrderDependencies } from '../use-cases/dependencies.js';
 import { placeOrder } from '../use-cases/place-order.js';
+import { SWEEP_DEFAULTS } from '../use-cases/sweep-orders.js';
 
 /** What a client that retries with the same idempotency key saw. */
 export interface ClientOutcome {
@@ -73,3 +74,9 @@ export function chaosSeed(fixed: number): number {
   if (!Number.isSafeInteger(seed)) throw new Error('CHAOS_SEED must be an integer');
   return seed;
 }
+
+/**
+ * How far ahead of now a test's final sweep looks: its orders are then past the grace period,
+ * their claims and the open-order scan's settle window.
+ */
+export const OLD_ENOUGH_TO_SWEEP_MS = SWEEP_DEFAULTS.openSettleMs + 1_000;

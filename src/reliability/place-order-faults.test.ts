@@ -8,12 +8,9 @@ import {
   injectFaults,
 } from '../testing/fault-injection.js';
 import { createTestOrderSystem, type TestOrderSystem } from '../testing/order-system.js';
-import { SWEEP_DEFAULTS, sweepOrders } from '../use-cases/sweep-orders.js';
+import { sweepOrders } from '../use-cases/sweep-orders.js';
 import { checkInvariants, readOrderSystemState } from './audit.js';
-import { orderRequest, placeWithRetries } from './client.js';
-
-/** Orders this much older are past the grace period, their claim and the open scan's settle window. */
-const OLD_ENOUGH_MS = SWEEP_DEFAULTS.openSettleMs + 1_000;
+import { OLD_ENOUGH_TO_SWEEP_MS, orderRequest, placeWithRetries } from './client.js';
 
 let sys: TestOrderSystem;
 let switches: Record<'dynamodb' | 'sqs' | 'sns', FaultSwitch>;
@@ -72,7 +69,10 @@ describe('placing an order under one injected fault', () => {
       const first = await placeWithRetries(sys.deps, request, { maxAttempts: 5 });
       const replay = await placeWithRetries(sys.deps, request, { maxAttempts: 5 });
       // What no request completed the sweeper does, once the claim and the grace have passed.
-      await sweepOrders({ ...sys.deps, clock: () => new Date(Date.now() + OLD_ENOUGH_MS) });
+      await sweepOrders({
+        ...sys.deps,
+        clock: () => new Date(Date.now() + OLD_ENOUGH_TO_SWEEP_MS),
+      });
 
       // Assess
       expect(switches[service].log.slice(before)).toEqual([

@@ -14,12 +14,9 @@ import {
   REQUEST_DEADLINE_BOUND_MS,
   startProxiedOrderSystem,
 } from '../testing/proxied-clients.js';
-import { SWEEP_DEFAULTS, sweepOrders } from '../use-cases/sweep-orders.js';
+import { sweepOrders } from '../use-cases/sweep-orders.js';
 import { checkInvariants, consumeOrderQueue, readOrderSystemState } from './audit.js';
-import { chaosSeed, orderRequest, placeWithRetries } from './client.js';
-
-/** Orders this much older are past the grace period, their claim and the open scan's settle window. */
-const OLD_ENOUGH_MS = SWEEP_DEFAULTS.openSettleMs + 1_000;
+import { chaosSeed, OLD_ENOUGH_TO_SWEEP_MS, orderRequest, placeWithRetries } from './client.js';
 
 const SEED = chaosSeed(20261201);
 const PLAN = {
@@ -138,7 +135,7 @@ describe('placing orders through a fault proxy at the transport', () => {
       );
     }
     proxied.calm();
-    const later = { ...sys.deps, clock: () => new Date(Date.now() + OLD_ENOUGH_MS) };
+    const later = { ...sys.deps, clock: () => new Date(Date.now() + OLD_ENOUGH_TO_SWEEP_MS) };
     const sweep = await sweepOrders(later);
     const consume = createConsumerHandler({
       deps: { store: sys.deps.store, clock: sys.deps.clock, fulfilment: recordCompletionOnly },

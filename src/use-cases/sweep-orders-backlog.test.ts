@@ -3,6 +3,7 @@ import { isDispatched, type Order } from '../domain/order.js';
 import type { OrderStore, PendingOrder } from '../domain/ports.js';
 import { createTestOrderSystem, type TestOrderSystem } from '../testing/order-system.js';
 import { anOrder } from '../testing/orders.js';
+import { noOpenOrders } from '../testing/store-stubs.js';
 import type { OrderDependencies } from './dependencies.js';
 import { sweepOrders } from './sweep-orders.js';
 
@@ -21,11 +22,7 @@ function pendingStore(orders: Order[], shards: number) {
     get: async (id) => byId.get(id)?.order,
     listByCustomer: async () => [],
     listByStatus: async () => ({ orders: [] }),
-    listOpen: async () => [],
-    readDispatchStates: async () => [],
-    markPending: async () => false,
-    openScanWatermarks: async () => new Map(),
-    advanceOpenScan: async () => {},
+    ...noOpenOrders,
     transition: async () => {
       throw new Error('not used');
     },

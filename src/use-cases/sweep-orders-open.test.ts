@@ -4,6 +4,7 @@ import type { Order } from '../domain/order.js';
 import { recordCompletionOnly } from '../domain/order-processing.js';
 import type { OrderStore } from '../domain/ports.js';
 import { readOrderSystemState } from '../reliability/audit.js';
+import { OLD_ENOUGH_TO_SWEEP_MS } from '../reliability/client.js';
 import { createTestOrderSystem, type TestOrderSystem } from '../testing/order-system.js';
 import { anOrder } from '../testing/orders.js';
 import type { OrderDependencies } from './dependencies.js';
@@ -25,7 +26,7 @@ const nextHour = () => {
   hour += 1;
   return Date.UTC(2027, 0, 1, hour);
 };
-const settled = SWEEP_DEFAULTS.openSettleMs + 1_000;
+const settled = OLD_ENOUGH_TO_SWEEP_MS;
 const at = (ms: number) => new Date(ms).toISOString();
 
 /** The system seen at instant `ms`. */
