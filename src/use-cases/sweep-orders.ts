@@ -169,8 +169,9 @@ async function sweepOne(
  * ones whose request died before recording anything and marks them pending
  * ({@link scanOpenOrders}); then it reads the sparse pending-order index (never the whole
  * table), shard by shard in parallel, each oldest first and bounded by `maxPages`, and completes
- * each order's missing queue message and alert through {@link dispatchOrder}. One order failing never stops the sweep; it stays pending
- * and is counted in `failed`. Throws only when the index itself cannot be read.
+ * each order's missing queue message and alert through {@link dispatchOrder}. One order failing
+ * never stops the sweep; it stays pending and is counted in `failed`. Throws only when the
+ * pending-order index itself cannot be read (a failed scan of open orders is counted instead).
  *
  * In digest mode (`deps.alerts`) it sends no single alert: it completes missing queue messages
  * as usual, and at the end of the run publishes the orders it found unannounced in digests
