@@ -77,6 +77,7 @@ export async function scanOpenOrders(
   };
   const scanFrom = async (shard: number, from: OrderPosition | undefined) => {
     let after = from;
+    let read = false;
     for (let page = 0; page < settings.maxPages && mayGoOn(); page += 1) {
       const positions = await store.listOpen({
         shard,
@@ -108,8 +109,10 @@ export async function scanOpenOrders(
         after = last;
       }
       if (firstFailed !== -1 || positions.length < pageSize) return;
+      read = true;
     }
-    behind.push(after ?? { createdAt: '', id: '' });
+    // Stopped after a full page: entries are left (none known when no page was read).
+    if (read && after !== undefined) behind.push(after);
   };
   const shards = Array.from({ length: store.pendingShards }, (_, shard) => shard);
   await forEachBounded(shards, settings.shardConcurrency, scanShard, mayGoOn);

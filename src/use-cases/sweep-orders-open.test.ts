@@ -189,4 +189,33 @@ describe('sweepOrders on open orders', () => {
     });
     expect(state.alerts.get(id)).toBe(1);
   });
+
+  it('leaves the pending sweep half of the run when the open orders take long', async () => {
+    // Prepare: three died orders, and one whose dispatch failed (marked); the run has 20 s left,
+    // and only 10 s once the scan has read one page
+    const t = nextHour();
+    for (let i = 0; i < 3; i += 1) await diedAfterPut(t + i * 1_000);
+    const failed = anOrder({ createdAt: at(t), updatedAt: at(t) });
+    await sys.deps.store.create(failed);
+    await readOrderSystemState(sys.clients, sys.resources);
+    let left = 20_000;
+    const store: OrderStore = Object.create(sys.deps.store);
+    store.listOpen = async (query) => {
+      left = 10_000;
+      return sys.deps.store.listOpen(query);
+    };
+
+    // Act
+    const summary = await sweepOrders(seenAt(t + settled, { ...sys.deps, store }), {
+      openPageSize: 1,
+      shardConcurrency: 1,
+      timeLeftMs: () => left,
+    });
+
+    // Assess: the scan stopped at half the time, the pending sweep still ran
+    expect(summary.openScanned).toBeLessThanOrEqual(1);
+    expect(summary).toMatchObject({ outOfTime: false, redispatched: 1 + summary.openMarked });
+    const state = await readOrderSystemState(sys.clients, sys.resources);
+    expect(state.messages.get(failed.id)).toBe(1);
+  });
 });
