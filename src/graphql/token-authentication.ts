@@ -1,3 +1,4 @@
+import { CognitoJwtVerifier } from 'aws-jwt-verify';
 import type { AuthConfig } from '../config.js';
 import { type Caller, TRUSTED_CALLER } from '../domain/caller.js';
 import { UnauthenticatedError } from '../domain/errors.js';
@@ -27,8 +28,7 @@ const cognitoIssuer = (userPoolId: string) =>
 /**
  * Verifies Cognito tokens (ID or access) with AWS's own verifier: signature against the pool's
  * published keys (fetched once and cached), issuer, expiry, and the app client. With an
- * administrators' pool, tokens of either pool are accepted. The verifier is loaded with the
- * first token, so that a function whose gateway checks tokens (the HTTP API) never loads it.
+ * administrators' pool, tokens of either pool are accepted.
  */
 function cognitoVerifier(
   config: Extract<AuthConfig, { mode: 'cognito' }>,
@@ -39,20 +39,11 @@ function cognitoVerifier(
     clientId: pool.clientId,
     tokenUse: null,
   }));
-  const load = async () => {
-    const { CognitoJwtVerifier } = await import('aws-jwt-verify');
-    const verifier = CognitoJwtVerifier.create(pools);
-    for (const pool of pools) {
-      if (keys)
-        verifier.cacheJwks(keys as Parameters<typeof verifier.cacheJwks>[0], pool.userPoolId);
-    }
-    return verifier;
-  };
-  let verifier: ReturnType<typeof load> | undefined;
-  return async (token) => {
-    verifier ??= load();
-    return (await (await verifier).verify(token)) as Readonly<Record<string, unknown>>;
-  };
+  const verifier = CognitoJwtVerifier.create(pools);
+  for (const pool of pools) {
+    if (keys) verifier.cacheJwks(keys as Parameters<typeof verifier.cacheJwks>[0], pool.userPoolId);
+  }
+  return async (token) => (await verifier.verify(token)) as Readonly<Record<string, unknown>>;
 }
 
 function verifierFor(config: AuthConfig, keys?: CognitoKeys): VerifyToken | undefined {

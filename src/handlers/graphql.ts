@@ -1,6 +1,10 @@
 import type { Context } from 'aws-lambda';
 import { createAwsClients } from '../adapters/aws/clients.js';
 import { createOrderDependencies } from '../adapters/aws/order-dependencies.js';
+import {
+  createRealtimeDependencies,
+  withPublishing,
+} from '../adapters/aws/realtime-dependencies.js';
 import { parseConfig, parseRealtimeConfig } from '../config.js';
 import { createAuthenticator } from '../graphql/authentication.js';
 import { createHttpApiHandler, createRestApiHandler } from '../graphql/lambda-handler.js';
@@ -10,8 +14,6 @@ import { observeOrderDependencies } from '../observability/observed-dependencies
 import { reportPublishFailure } from '../observability/publish-failures.js';
 import { createTelemetry } from '../observability/telemetry.js';
 import { withObservability } from '../observability/with-observability.js';
-import { publishOnDemand } from '../realtime/publisher.js';
-import { withPublishing } from '../realtime/publishing-order-store.js';
 
 const config = parseConfig();
 const realtimeConfig = parseRealtimeConfig();
@@ -23,18 +25,8 @@ const options = {
     realtimeConfig
       ? withPublishing(
           stored,
-          // Loaded on the first cancel: placing and reading orders never publish.
-          publishOnDemand(async () => {
-            const { createRealtimeDependencies } = await import(
-              '../adapters/aws/realtime-dependencies.js'
-            );
-            return createRealtimeDependencies(
-              clients.dynamo,
-              config.region,
-              realtimeConfig,
-              orderSchema,
-            ).publish;
-          }),
+          createRealtimeDependencies(clients.dynamo, config.region, realtimeConfig, orderSchema)
+            .publish,
           reportPublishFailure(telemetry),
         )
       : stored,

@@ -111,19 +111,3 @@ export function createPublishSession({
     if (causes.length > 0) throw new PublishError(order.id, causes.length, causes, untold);
   };
 }
-
-/**
- * A publisher built on its first change: a function that publishes only now and then (the API,
- * for cancels) does not load and build the publishing side while it starts. A failed build is
- * tried again on the next change.
- */
-export function publishOnDemand(build: () => Promise<PublishOrderChange>): PublishOrderChange {
-  let built: Promise<PublishOrderChange> | undefined;
-  return async (order) => {
-    built ??= build().catch((error: unknown) => {
-      built = undefined;
-      throw error;
-    });
-    return (await built)(order);
-  };
-}

@@ -1,6 +1,5 @@
 import type { Order } from '../domain/order.js';
 import type { OrderStore } from '../domain/ports.js';
-import type { OrderDependencies } from '../use-cases/dependencies.js';
 import { leftSubscribersUntold, type PublishOrderChange } from './publisher.js';
 
 /** Told when a change was stored but not published; the store's caller is not failed for it. */
@@ -43,22 +42,4 @@ export function publishingOrderStore(
     return order;
   };
   return publishing;
-}
-
-/**
- * The API's ports with the status changes it makes (cancels) published to subscribers; a change
- * whose publish left a subscriber untold is queued again for the order processor to publish.
- */
-export function withPublishing<T extends Pick<OrderDependencies, 'store' | 'queue'>>(
-  deps: T,
-  publish: PublishOrderChange,
-  onFailure: PublishFailureHandler,
-): T {
-  return {
-    ...deps,
-    store: publishingOrderStore(deps.store, publish, {
-      onFailure,
-      republish: (order) => deps.queue.enqueue(order),
-    }),
-  };
 }

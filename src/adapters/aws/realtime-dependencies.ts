@@ -9,6 +9,11 @@ import {
   createPublishSession,
   type PublishOrderChange,
 } from '../../realtime/publisher.js';
+import {
+  type PublishFailureHandler,
+  publishingOrderStore,
+} from '../../realtime/publishing-order-store.js';
+import type { OrderDependencies } from '../../use-cases/dependencies.js';
 import { ApiGatewayConnectionGateway } from './apigateway-connection-gateway.js';
 import { HTTP_TIMEOUTS } from './client-options.js';
 import { DynamoDbSubscriptionRegistry } from './dynamodb-subscription-registry.js';
@@ -44,5 +49,23 @@ export function createRealtimeDependencies(
     deliver,
     publish: createOrderPublisher(options),
     session: () => createPublishSession(options),
+  };
+}
+
+/**
+ * The API's ports with the status changes it makes (cancels) published to subscribers; a change
+ * whose publish left a subscriber untold is queued again for the order processor to publish.
+ */
+export function withPublishing<T extends Pick<OrderDependencies, 'store' | 'queue'>>(
+  deps: T,
+  publish: PublishOrderChange,
+  onFailure: PublishFailureHandler,
+): T {
+  return {
+    ...deps,
+    store: publishingOrderStore(deps.store, publish, {
+      onFailure,
+      republish: (order) => deps.queue.enqueue(order),
+    }),
   };
 }
