@@ -21,6 +21,15 @@ export interface EmulatorOptions {
 
 const LOOPBACK = '127.0.0.1';
 
+/** The SDK endpoints of running emulators: DynamoDB's, and the one that serves SQS and SNS. */
+export const emulatorEndpoints = (
+  emulators: Pick<Emulators, 'dynamodbEndpoint' | 'messagingEndpoint'>,
+) => ({
+  dynamodb: emulators.dynamodbEndpoint,
+  sqs: emulators.messagingEndpoint,
+  sns: emulators.messagingEndpoint,
+});
+
 /** Starts dynalite (DynamoDB) and fauxqs (SQS and SNS) in this process, on 127.0.0.1. */
 export async function startEmulators(options: EmulatorOptions = {}): Promise<Emulators> {
   const dynamo: Server = dynalite({

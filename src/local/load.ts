@@ -16,7 +16,7 @@ import { createOrderDependencies } from '../adapters/aws/order-dependencies.js';
 import { createAuthenticator } from '../graphql/authentication.js';
 import { checkInvariants, readOrderSystemState } from '../reliability/audit.js';
 import { sweepOrders } from '../use-cases/sweep-orders.js';
-import { startEmulators } from './emulators.js';
+import { emulatorEndpoints, startEmulators } from './emulators.js';
 import { createHttpGateway } from './http-gateway.js';
 import { ensureResources } from './resources.js';
 
@@ -49,11 +49,7 @@ await import(new URL('./graphql-text-loader.mjs', import.meta.url).href);
 const { createHttpApiHandler } = await import('../graphql/lambda-handler.js');
 
 const emulators = await startEmulators();
-const clients = createAwsClients(process.env.AWS_REGION, {
-  dynamodb: emulators.dynamodbEndpoint,
-  sqs: emulators.messagingEndpoint,
-  sns: emulators.messagingEndpoint,
-});
+const clients = createAwsClients(process.env.AWS_REGION, emulatorEndpoints(emulators));
 const resources = await ensureResources(clients, {
   table: 'load-orders',
   queue: 'load-orders',

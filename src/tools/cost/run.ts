@@ -11,6 +11,7 @@
  *
  * `--rate` (orders per second) only sets the share of invocations X-Ray samples.
  */
+
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { once } from 'node:events';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -25,6 +26,7 @@ import type {
 } from 'aws-lambda';
 import { createAwsClients } from '../../adapters/aws/clients.js';
 import { createOrderDependencies } from '../../adapters/aws/order-dependencies.js';
+import { emulatorEndpoints } from '../../local/emulators.js';
 import { lambdaContext } from '../../local/http-gateway.js';
 import { toSqsRecord } from '../../local/queue-poller.js';
 import { ensureResources } from '../../local/resources.js';
@@ -89,11 +91,7 @@ const [{ emulators, proxy: proxied }] = (await once(worker, 'message')) as [
   { emulators: Endpoints; proxy: Endpoints },
 ];
 const proxy = { ...proxied, overheadMs: () => overhead[0] ?? 0 };
-const direct = createAwsClients(region, {
-  dynamodb: emulators.dynamodbEndpoint,
-  sqs: emulators.messagingEndpoint,
-  sns: emulators.messagingEndpoint,
-});
+const direct = createAwsClients(region, emulatorEndpoints(emulators));
 const resources = await ensureResources(direct, {
   table: 'cost-orders',
   queue: 'cost-orders',

@@ -19,7 +19,7 @@ import {
 } from '../../../infra/bundling.js';
 import { fromRepoRoot, REPO_ROOT } from '../../../infra/lib/repo-paths.js';
 import { createAwsClients } from '../../adapters/aws/clients.js';
-import { startEmulators } from '../../local/emulators.js';
+import { emulatorEndpoints, startEmulators } from '../../local/emulators.js';
 import { ensureResources } from '../../local/resources.js';
 import { ensureSubscriptionTable } from '../../local/subscription-resources.js';
 import { type CodeCacheInfo, PACKAGE_FILES } from '../../startup/package-files.js';
@@ -126,11 +126,7 @@ export async function makeCodeCache(
     process.env.AWS_ACCESS_KEY_ID ??= 'test';
     process.env.AWS_SECRET_ACCESS_KEY ??= 'test';
     process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-    const clients = createAwsClients(REGION, {
-      dynamodb: emulators.dynamodbEndpoint,
-      sqs: emulators.messagingEndpoint,
-      sns: emulators.messagingEndpoint,
-    });
+    const clients = createAwsClients(REGION, emulatorEndpoints(emulators));
     const resources = await ensureResources(clients, {
       table: 'warm-up-orders',
       queue: 'warm-up-orders',
