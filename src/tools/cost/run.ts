@@ -99,7 +99,7 @@ const resources = await ensureResources(direct, {
 });
 await ask('clear');
 
-const subscriptions = await startWatching(direct, region);
+const subscriptions = await startWatching(direct);
 
 // The handlers read their configuration as in Lambda; every SDK call they make passes the proxy.
 Object.assign(process.env, {

@@ -27,7 +27,7 @@ export interface WebSocketUse {
  * Gateway's WebSocket API (the WebSocket function is handed to `handleWith`), and graphql-ws
  * clients that each watch one order, counting the messages and connection time API Gateway bills.
  */
-export async function startWatching(clients: AwsClients, region: string) {
+export async function startWatching(clients: AwsClients) {
   const tableName = await ensureSubscriptionTable(clients, 'cost-subscriptions');
   let handler: WebSocketLambda | undefined;
   const gateway = await startWebSocketGateway(async (event) => {
@@ -74,7 +74,6 @@ export async function startWatching(clients: AwsClients, region: string) {
   }
   return {
     env: { SUBSCRIPTIONS_TABLE_NAME: tableName, WEBSOCKET_CALLBACK_URL: gateway.callbackUrl },
-    region,
     handleWith(lambda: WebSocketLambda) {
       handler = lambda;
     },
