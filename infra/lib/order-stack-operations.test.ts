@@ -6,6 +6,7 @@ import { CONFIG_ENV } from '../../src/config.js';
 import { OrderMetric } from '../../src/observability/metrics.js';
 import { CODE_CACHE_REJECTED } from '../../src/startup/code-cache-report.js';
 import {
+  CODE_CACHE_REJECTED_METRIC as ALARMED_CODE_CACHE_METRIC,
   GRAPHQL_ERRORS_METRIC as ALARMED_GRAPHQL_ERRORS_METRIC,
   API_4XX_RATE_PERCENT,
   SYSTEM_FAULT_CODES,
@@ -127,6 +128,7 @@ describe('alarms', () => {
   });
 
   it('alarms on one cold start of any function whose code cache V8 refused', () => {
+    expect(ALARMED_CODE_CACHE_METRIC).toBe(CODE_CACHE_REJECTED);
     const properties = alarmProperties('CodeCacheRejected');
     const metrics = properties.Metrics as MetricQuery[];
     const inputs = metrics.filter((m) => m.MetricStat);

@@ -8,7 +8,6 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { CODE_CACHE_REJECTED } from '../../../src/startup/code-cache-report.js';
 
 /**
  * Age of the oldest order message that raises an alarm. A healthy consumer takes seconds; a
@@ -21,6 +20,9 @@ export const SWEEPER_HEARTBEAT_WINDOW = Duration.minutes(15);
 
 /** Metric the GraphQL function emits per error a client receives, by `code` dimension. */
 export const GRAPHQL_ERRORS_METRIC = 'GraphqlErrors';
+
+/** Metric each function's loader emits when V8 refuses its code cache (`src/startup/`). */
+export const CODE_CACHE_REJECTED_METRIC = 'CodeCacheRejected';
 
 /** Metric counted from the API's access log: requests API Gateway refused with 429. */
 export const THROTTLED_API_REQUESTS_METRIC = 'ThrottledApiRequests';
@@ -300,7 +302,7 @@ export class OrderAlarms extends Construct {
         Object.fromEntries(
           Object.values(props.services).map((service, i) => [
             `service${i}`,
-            custom(CODE_CACHE_REJECTED, { service }),
+            custom(CODE_CACHE_REJECTED_METRIC, { service }),
           ]),
         ),
         period,
