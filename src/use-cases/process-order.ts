@@ -56,52 +56,35 @@ async function fulfil(
     await deps.fulfilment.process(order);
   } catch (error) {
     if (!(error instanceof OrderRejectedError)) throw error;
-    const failed = await move(
-      deps,
-      order,
-      'FAILED',
-      undefined,
-      undefined,
-      stillUndispatched(order),
-    );
+    const failed = await move(deps, order, 'FAILED');
     return failed && { order: failed, outcome: 'failed' };
   }
   const now = deps.clock().toISOString();
-  const completed = await move(
-    deps,
-    order,
-    'COMPLETED',
-    { processedAt: now },
-    now,
-    stillUndispatched(order),
-  );
+  const completed = await move(deps, order, 'COMPLETED', { set: { processedAt: now }, at: now });
   return completed && { order: completed, outcome: 'completed' };
 }
 
 /**
- * Whether an order about to finish must be marked pending: it still misses a side effect (its
- * request failed, or died before recording its dispatch), and once finished the sweeper no
- * longer finds it among the open orders. As seen by the last write, so possibly a moment old:
+ * Applies a status change; undefined when the order was no longer in a status it may leave for
+ * `to`. An order about to finish that still misses a side effect (its request failed, or died
+ * before recording its dispatch) is marked pending in the same write: once finished, the sweeper
+ * no longer finds it among the open orders. As seen by the last write, so possibly a moment old:
  * a marker set needlessly is cleared by the sweeper, flags are never unset.
  */
-const stillUndispatched = (order: Order): boolean => !isDispatched(order.dispatch);
-
-/** Applies a status change; undefined when the order was no longer in a status it may leave for `to`. */
 async function move(
   deps: ProcessOrderDependencies,
   order: Order,
   to: OrderStatus,
-  set?: StatusChange['set'],
-  at = deps.clock().toISOString(),
-  pending = false,
+  change: Partial<Pick<StatusChange, 'set' | 'at'>> = {},
 ): Promise<Order | undefined> {
+  const pending = FINISHED.has(to) && !isDispatched(order.dispatch);
   try {
     return await deps.store.transition({
       id: order.id,
       from: statusesBefore(to),
       to,
-      at,
-      ...(set && { set }),
+      at: change.at ?? deps.clock().toISOString(),
+      ...(change.set && { set: change.set }),
       ...(pending && { pending }),
     });
   } catch (error) {
