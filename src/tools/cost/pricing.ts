@@ -235,9 +235,9 @@ export function priceRun(
  */
 export function compareWatched(plain: CostReport, watched: CostReport, watchedOrders: number) {
   const fmt = (n: number) => n.toFixed(2);
-  const rows = watched.lines.map((w, i) => {
-    const p = plain.lines[i];
-    return `| ${w.item} | ${fmt(p?.dollarsPerMillion ?? 0)} | ${fmt(w.dollarsPerMillion)} | ${fmt(w.dollarsPerMillion - (p?.dollarsPerMillion ?? 0))} |`;
+  const rows = watched.lines.map((w) => {
+    const p = plain.lines.find((l) => l.item === w.item)?.dollarsPerMillion ?? 0;
+    return `| ${w.item} | ${fmt(p)} | ${fmt(w.dollarsPerMillion)} | ${fmt(w.dollarsPerMillion - p)} |`;
   });
   return [
     `An order watched by one orderUpdated subscriber from placing to its final status (${watchedOrders} orders, each its own connection)`,
