@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyStructuredResultV2, SQSBatchResponse } from 'aws-lambda';
 import { createClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -386,6 +386,37 @@ describe('invocation budgets', () => {
 
     expect(result).toMatchObject({ statusCode: 500 });
     expect(dynamodb.requests.slice(from)).toEqual([]);
+  });
+
+  it('answers a complete whose DynamoDB calls stall before the invocation ends, and a later complete ends the subscription', async () => {
+    const base = { connectionId: `c-${randomUUID()}`, connectedAt: Date.now() };
+    const complete = (context: ReturnType<typeof testLambdaContext>) =>
+      lambdas.ws.handler(
+        messageEvent({ ...base, body: JSON.stringify({ type: 'complete', id: 'stalled' }) }),
+        context,
+        noCallback,
+      );
+    await sys.clients.dynamo.send(
+      new PutCommand({
+        TableName: tableName,
+        Item: { connectionId: base.connectionId, sk: 'sub#stalled', id: 'stalled' },
+      }),
+    );
+    const from = dynamodb.log.length;
+    // 1.5 s of call budget: every attempt stalls, the SDK's own timeouts and the budget cut them.
+    dynamodb.fail('DeleteItem', 'stall', 10);
+
+    // The handler gives up, closes the connection (the client reconnects) and answers.
+    const stalled = await Promise.resolve(
+      complete(outOfTime(lambdas.ws.WEBSOCKET_CALL_BUDGET.reserveMs + 1_500)),
+    ).finally(() => dynamodb.calm());
+
+    expect(stalled).toEqual({ statusCode: 200 });
+    expect(dynamodb.log.slice(from)).toContainEqual(
+      expect.objectContaining({ action: 'DeleteItem', fault: 'stall' }),
+    );
+    await complete(testLambdaContext());
+    expect((await scan()).filter((i) => i.connectionId === base.connectionId)).toEqual([]);
   });
 
   it('stops a reconciliation without a call once the invocation has only its reserve left', async () => {
