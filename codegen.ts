@@ -24,6 +24,10 @@ const config: CodegenConfig = {
         maybeValue: 'T | null',
       },
     },
+    'src/graphql/generated/schema-document.ts': {
+      // The document the functions build their schema from (src/graphql/order-schema.ts).
+      plugins: [{ './src/tools/codegen/schema-document.cjs': { source: 'schema/order.graphql' } }],
+    },
   },
 };
 

@@ -1,10 +1,18 @@
-import { buildSchema, GraphQLScalarType, graphql, validateSchema } from 'graphql';
+import {
+  buildASTSchema,
+  buildSchema,
+  GraphQLScalarType,
+  graphql,
+  parse,
+  validateSchema,
+} from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { buildExecutableSchema } from './executable-schema.js';
+import { schemaDocument } from './generated/schema-document.js';
 import { resolvers } from './resolvers.js';
 import { typeDefs } from './schema.js';
 
-const sdl = /* GraphQL */ `
+const sdl = parse(/* GraphQL */ `
   scalar Upper
   enum Color {
     RED
@@ -14,7 +22,7 @@ const sdl = /* GraphQL */ `
     shout(text: Upper!): Upper!
     plain: String
   }
-`;
+`);
 
 const Upper = new GraphQLScalarType({
   name: 'Upper',
@@ -24,9 +32,12 @@ const Upper = new GraphQLScalarType({
 
 describe('buildExecutableSchema', () => {
   it('builds the order schema, valid as written, with every resolver in place', () => {
+    // The functions build it from the document codegen parsed, without validating it: this is
+    // where it is validated.
+    expect(schemaDocument).toEqual(parse(typeDefs, { noLocation: true }));
     expect(validateSchema(buildSchema(typeDefs))).toEqual([]);
-    const schema = buildExecutableSchema(typeDefs, resolvers);
-    expect(validateSchema(schema)).toEqual([]);
+    expect(validateSchema(buildASTSchema(schemaDocument))).toEqual([]);
+    const schema = buildExecutableSchema(schemaDocument, resolvers);
     const query = schema.getQueryType()?.getFields();
     expect(query?.order?.resolve).toBe(resolvers.Query?.order);
     expect(schema.getMutationType()?.getFields().placeOrder?.resolve).toBe(

@@ -1,11 +1,11 @@
 import {
   buildASTSchema,
+  type DocumentNode,
   type GraphQLFieldResolver,
   type GraphQLScalarType,
   type GraphQLSchema,
   isObjectType,
   isScalarType,
-  parse,
 } from 'graphql';
 
 // `never[]` parameters accept resolvers typed for any parent, arguments and context.
@@ -17,18 +17,20 @@ type FieldResolver = ResolverFunction | { readonly resolve?: ResolverFunction };
 type TypeResolvers = GraphQLScalarType | Readonly<Record<string, FieldResolver>>;
 
 /**
- * Builds the schema from its SDL with graphql-js alone and sets the resolvers on it in place.
- * This is what Apollo's `typeDefs` + `resolvers` do through `@graphql-tools/schema`, without its
- * type-def merging, SDL re-validation and whole-schema copy, which (with the 64 KB of modules it
- * loads) took about a sixth of a cold start. The SDL is validated where it is written: by
- * `npm run codegen` and by the schema test. Unknown types or fields throw, so a resolver can never
- * silently go unused; so do enum value maps and `__resolveType`, which this schema does not need.
+ * Builds the schema from its parsed SDL with graphql-js alone and sets the resolvers on it in
+ * place. This is what Apollo's `typeDefs` + `resolvers` do through `@graphql-tools/schema`,
+ * without its type-def merging, SDL re-validation and whole-schema copy, which (with the 64 KB of
+ * modules it loads) took about a sixth of a cold start. Neither the SDL nor the schema is
+ * validated here (Apollo and graphql-js would otherwise validate the schema at start): both are
+ * validated where they are written, by `npm run codegen` and by the schema test. Unknown types or
+ * fields throw, so a resolver can never silently go unused; so do enum value maps and
+ * `__resolveType`, which this schema does not need.
  */
 export function buildExecutableSchema(
-  typeDefs: string,
+  document: DocumentNode,
   resolvers: Readonly<Record<string, TypeResolvers>>,
 ): GraphQLSchema {
-  const schema = buildASTSchema(parse(typeDefs, { noLocation: true }), { assumeValidSDL: true });
+  const schema = buildASTSchema(document, { assumeValidSDL: true, assumeValid: true });
   for (const [typeName, implementation] of Object.entries(resolvers)) {
     const type = schema.getType(typeName);
     if (isScalarType(type)) {

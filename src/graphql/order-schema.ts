@@ -1,7 +1,7 @@
 import type { GraphQLSchema } from 'graphql';
 import { buildExecutableSchema } from './executable-schema.js';
+import { schemaDocument } from './generated/schema-document.js';
 import { resolvers } from './resolvers.js';
-import { typeDefs } from './schema.js';
 
 let builtSchema: GraphQLSchema | undefined;
 
@@ -10,6 +10,6 @@ let builtSchema: GraphQLSchema | undefined;
  * functions that only publish subscription events do not load it.
  */
 export function orderSchema(): GraphQLSchema {
-  builtSchema ??= buildExecutableSchema(typeDefs, resolvers);
+  builtSchema ??= buildExecutableSchema(schemaDocument, resolvers);
   return builtSchema;
 }
