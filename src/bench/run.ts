@@ -19,7 +19,12 @@ import { PACKAGE_FILES } from '../startup/package-files.js';
 import { ensureNodeBinary } from '../tools/lambda/node-binary.js';
 import { buildFunctionPackage, makeCodeCache } from '../tools/lambda/package-function.js';
 import { placeOrder } from '../use-cases/place-order.js';
-import { BASELINE_COMMIT, BASELINE_RUNTIME, baselinePackage } from './baseline-package.js';
+import {
+  BASELINE_COMMIT,
+  BASELINE_RUNTIME,
+  baselinePackage,
+  packageOfCommit,
+} from './baseline-package.js';
 import { buildBundle } from './bundle.js';
 import { type ColdStartVariant, measureColdStarts } from './cold-start.js';
 import { startDelayProxy } from './delay-proxy.js';
@@ -41,6 +46,11 @@ const COLD_ROUNDS = Number(process.env.BENCH_COLD_ROUNDS ?? 20);
 const WARM_ROUNDS = Number(process.env.BENCH_WARM_ROUNDS ?? 150);
 const LATENCY_ROUNDS = Number(process.env.BENCH_LATENCY_ROUNDS ?? 40);
 const WARMUP_ROUNDS = 20;
+/**
+ * A commit (or anything git names one by) whose GraphQL package runs as a further cold-start
+ * variant, as deployed today (same Node, flags and environment), to measure a change against it.
+ */
+const COMPARE_WITH = process.env.BENCH_COMPARE_WITH;
 /** The cold-start variant of the WebSocket function (a name BENCH_COLD_VARIANTS can choose). */
 const WS_VARIANT = 'WebSocket $connect';
 /** Bundle and code cache together, as shipped (the source map is counted apart). */
@@ -203,6 +213,7 @@ async function main() {
       log,
     );
     const baseline = await baselinePackage(log);
+    const compared = COMPARE_WITH && (await packageOfCommit(COMPARE_WITH, log));
 
     const packages = {
       deployed: await readOnlyPackage(join(built, 'graphql'), join(workdir, 'task-deployed')),
@@ -214,6 +225,7 @@ async function main() {
       getOnly: await readOnlyPackage(join(built, 'get-only'), join(workdir, 'task-get-only')),
       ws: await readOnlyPackage(join(built, 'graphql-ws'), join(workdir, 'task-graphql-ws')),
       baseline: await readOnlyPackage(baseline, join(workdir, 'task-baseline')),
+      compared: compared && (await readOnlyPackage(compared, join(workdir, 'task-compared'))),
     };
     const driver = join(workdir, 'cold-start-driver.mjs');
     await copyFile(join(ROOT, 'src/bench/cold-start-driver.mjs'), driver);
@@ -304,6 +316,8 @@ async function main() {
         cwd: workdir,
       },
     ];
+    const comparedName = `${COMPARE_WITH} as deployed`;
+    if (packages.compared) variants.push(asDeployed(comparedName, packages.compared));
     const only = process.env.BENCH_COLD_VARIANTS?.split(',').map((name) => name.trim());
     const chosen = only ? variants.filter((v) => only.includes(v.name)) : variants;
     log(`Cold starts: ${COLD_ROUNDS} rounds of ${chosen.length} variants, interleaved…`);
@@ -361,6 +375,9 @@ async function main() {
       ['as deployed', baselineName, 0.65],
       ['as deployed', gets, 1.05],
       ['rejected code cache', 'no code cache', 1.05],
+      ['as deployed', comparedName],
+      [comparedName, gets],
+      [comparedName, baselineName],
       ['as deployed', 'no code cache'],
       ['as deployed', 'node -e 0'],
       [gets, 'node -e 0'],
@@ -426,6 +443,7 @@ async function main() {
       load: { before: loadBefore, after: loadAfter },
       node: LAMBDA_NODE.version,
       baseline: { commit: BASELINE_COMMIT, ...BASELINE_RUNTIME },
+      ...(COMPARE_WITH && { comparedWith: COMPARE_WITH }),
       v8Flags: flags,
       memoryMb: fn.memoryMb,
       rounds: { cold: COLD_ROUNDS, warm: WARM_ROUNDS, latency: LATENCY_ROUNDS },
