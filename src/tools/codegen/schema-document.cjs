@@ -6,9 +6,6 @@ const { readFileSync } = require('node:fs');
 const { join } = require('node:path');
 const { parse } = require('graphql');
 
-/** The text as the body of a single-quoted JavaScript string (JSON has few of those quotes). */
-const quoted = (text) => text.replace(/\\/g, '\\\\').replace(/'/g, "\\'");
-
 module.exports = {
   plugin(_schema, _documents, config) {
     const sdl = readFileSync(join(__dirname, '../../..', config.source), 'utf8');
@@ -17,7 +14,7 @@ module.exports = {
       "import type { DocumentNode } from 'graphql';",
       '',
       `/** ${config.source}, parsed by \`npm run codegen\` (src/tools/codegen/schema-document.cjs). */`,
-      `export const schemaDocument: DocumentNode = JSON.parse('${quoted(JSON.stringify(document))}');`,
+      `export const schemaDocument: DocumentNode = JSON.parse(${JSON.stringify(JSON.stringify(document))});`,
       '',
     ].join('\n');
   },
