@@ -96,7 +96,6 @@ export const LAMBDA_BUNDLE_OPTIONS = {
   // bundle). Apollo reads it too, but only for defaults the server sets explicitly (introspection,
   // stack traces, landing page), so its behaviour does not change.
   define: { 'process.env.NODE_ENV': '"production"' },
-  loader: { '.graphql': 'text' },
 } as const satisfies BuildOptions;
 
 /** Lambda entry points: name → source file, relative to the repository root. */

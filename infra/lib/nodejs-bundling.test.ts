@@ -12,7 +12,6 @@ describe('toNodejsBundling', () => {
       sourceMap: true,
       target: LAMBDA_BUNDLE_OPTIONS.target,
       mainFields: LAMBDA_BUNDLE_OPTIONS.mainFields,
-      loader: LAMBDA_BUNDLE_OPTIONS.loader,
       format: OutputFormat.CJS,
       sourceMapMode: SourceMapMode.EXTERNAL,
       sourcesContent: false,
@@ -32,6 +31,12 @@ describe('toNodejsBundling', () => {
     });
     // External: Node never loads the map at start; the package's entry maps traces on demand.
     expect(sourceMapsEnabled).toBe(false);
+  });
+
+  it('maps loaders onto the loader prop', () => {
+    const { bundling } = toNodejsBundling({ bundle: true, loader: { '.graphql': 'text' } });
+
+    expect(bundling.loader).toEqual({ '.graphql': 'text' });
   });
 
   it('reports source maps Node cannot find when the map is external', () => {

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import {
   buildASTSchema,
   buildSchema,
@@ -10,7 +11,8 @@ import { describe, expect, it } from 'vitest';
 import { buildExecutableSchema } from './executable-schema.js';
 import { schemaDocument } from './generated/schema-document.js';
 import { resolvers } from './resolvers.js';
-import { typeDefs } from './schema.js';
+
+const typeDefs = readFileSync(new URL('../../schema/order.graphql', import.meta.url), 'utf8');
 
 const sdl = parse(/* GraphQL */ `
   scalar Upper

@@ -14,6 +14,7 @@ import { parseArgs } from 'node:util';
 import { createAwsClients } from '../adapters/aws/clients.js';
 import { createOrderDependencies } from '../adapters/aws/order-dependencies.js';
 import { createAuthenticator } from '../graphql/authentication.js';
+import { createHttpApiHandler } from '../graphql/lambda-handler.js';
 import { checkInvariants, readOrderSystemState } from '../reliability/audit.js';
 import { sweepOrders } from '../use-cases/sweep-orders.js';
 import { emulatorEndpoints, startEmulators } from './emulators.js';
@@ -43,10 +44,6 @@ process.env.AWS_REGION ??= 'us-east-1';
 process.env.AWS_ACCESS_KEY_ID ??= 'local';
 process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-
-// The schema is imported as text: the loader must be registered before the server module loads.
-await import(new URL('./graphql-text-loader.mjs', import.meta.url).href);
-const { createHttpApiHandler } = await import('../graphql/lambda-handler.js');
 
 const emulators = await startEmulators();
 const clients = createAwsClients(process.env.AWS_REGION, emulatorEndpoints(emulators));

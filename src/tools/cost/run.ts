@@ -112,7 +112,6 @@ Object.assign(process.env, {
   AWS_ENDPOINT_URL_SNS: proxy.messagingEndpoint,
   ...subscriptions.env,
 });
-await import(new URL('../../local/graphql-text-loader.mjs', import.meta.url).href);
 const api = (await import('../../handlers/graphql.js')).handler;
 const consumer = (await import('../../handlers/process-orders.js')).handler;
 // In AWS the WebSocket function verifies Cognito tokens itself; here it trusts every caller
