@@ -371,13 +371,18 @@ async function main() {
     const gets = 'hand-written GetCommand';
     const node22 = `node ${BASELINE_RUNTIME.node} -e 0`;
     const onNode24 = `${BASELINE_COMMIT} on Node ${LAMBDA_NODE.version}`;
+    const comparedPairs: [string, string][] = packages.compared
+      ? [
+          ['as deployed', comparedName],
+          [comparedName, gets],
+          [comparedName, baselineName],
+        ]
+      : [];
     const pairs: [string, string, number?][] = [
       ['as deployed', baselineName, 0.65],
       ['as deployed', gets, 1.05],
       ['rejected code cache', 'no code cache', 1.05],
-      ['as deployed', comparedName],
-      [comparedName, gets],
-      [comparedName, baselineName],
+      ...comparedPairs,
       ['as deployed', 'no code cache'],
       ['as deployed', 'node -e 0'],
       [gets, 'node -e 0'],
